@@ -1,0 +1,32 @@
+# The two commands a fresh clone needs: `make demo` and `make test`. Both install what is missing.
+SANDBOX := target/sandbox/task-profiles-sandbox
+
+.PHONY: setup build sandbox demo test test-rust test-wasm test-js lint bench
+
+setup:
+	@scripts/setup.sh
+
+build: setup
+	@scripts/build.sh
+
+sandbox:
+	@cargo build --quiet --profile sandbox -p task-profiles-sandbox
+
+demo: build sandbox
+	@node examples/demo.mjs
+
+test: build sandbox test-rust test-wasm test-js
+
+test-rust:
+	cargo test --workspace
+
+test-wasm:
+	wasm-pack test --node --release
+
+test-js:
+	node --test --test-reporter=spec tests/js/
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings

@@ -1,0 +1,344 @@
+// The JS side of task-profiles: performs the I/O the Rust core decides on, and the parts of the
+// API that JavaScript expresses better (classes, async iteration, AbortSignal).
+//
+// It takes the wasm-bindgen module as an argument, so every runtime entry (node, web, workerd…)
+// shares this one file and differs only in how it loads the wasm.
+
+const ERROR_KINDS = new Set([
+  "invalid_params", "auth", "rate_limited", "http", "network", "timeout", "aborted", "protocol", "invalid_input",
+]);
+
+/** Every error the library throws. `kind` says what happened; the token never appears in it. */
+export class TaskProfilesError extends Error {
+  constructor(init) {
+    super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.name = "TaskProfilesError";
+    this.kind = init.kind;
+    if (init.status !== undefined) this.status = init.status;
+    if (init.title !== undefined) this.title = init.title;
+    if (init.description !== undefined) this.description = init.description;
+    if (init.retryAfterMs !== undefined) this.retryAfterMs = init.retryAfterMs;
+  }
+}
+
+function invalid(field, problem) {
+  return new TaskProfilesError({ kind: "invalid_params", message: `${field}: ${problem}` });
+}
+
+/** Calls into wasm, turning the core's error objects into TaskProfilesError. */
+function callCore(fn) {
+  try {
+    return fn();
+  } catch (e) {
+    throw toError(e);
+  }
+}
+
+function toError(e) {
+  if (e instanceof TaskProfilesError) return e;
+  if (e && typeof e === "object" && !(e instanceof Error) && ERROR_KINDS.has(e.kind)) {
+    return new TaskProfilesError(e);
+  }
+  return e;
+}
+
+function toJson(field, value) {
+  try {
+    return JSON.stringify(value);
+  } catch (e) {
+    throw invalid(field, `cannot be serialised (${e.message})`);
+  }
+}
+
+function isAbortSignal(value) {
+  return typeof value === "object" && value !== null && typeof value.aborted === "boolean" &&
+    typeof value.addEventListener === "function";
+}
+
+function describeCause(e) {
+  if (e === null || typeof e !== "object") return String(e);
+  const inner = e.cause && typeof e.cause === "object" && e.cause.message ? ` (${e.cause.code ?? e.cause.message})` : "";
+  return `${e.message ?? String(e)}${inner}`;
+}
+
+/** Runs `callback` when any of `signals` aborts; returns the function that stops listening. */
+function onAbort(signals, callback) {
+  const live = signals.filter(Boolean);
+  for (const s of live) s.addEventListener("abort", callback, { once: true });
+  return () => { for (const s of live) s.removeEventListener("abort", callback); };
+}
+
+function sleep(ms, signals) {
+  return new Promise((resolve, reject) => {
+    if (signals.some((s) => s?.aborted)) return reject(new Error("aborted"));
+    const stop = onAbort(signals, () => { clearTimeout(timer); reject(new Error("aborted")); });
+    const timer = setTimeout(() => { stop(); resolve(); }, ms);
+  });
+}
+
+export function createApi(wasm) {
+  /** How the client reaches the endpoint: shared by every export it starts. */
+  class Transport {
+    constructor(config, token, fetchImpl) {
+      this.config = config;
+      this.tokenSource = token;
+      this.fetchImpl = fetchImpl;
+    }
+
+    async token(refresh) {
+      let value = this.tokenSource;
+      if (typeof value === "function") {
+        try {
+          value = await value({ refresh });
+        } catch (cause) {
+          throw new TaskProfilesError({ kind: "auth", message: "the token function failed (see error.cause)", cause });
+        }
+      }
+      if (typeof value !== "string" || value.length === 0 || /[\s]/.test(value)) {
+        throw new TaskProfilesError({
+          kind: "auth",
+          message: `the token ${typeof this.tokenSource === "function" ? "function returned" : "option is"} ${typeof value === "string" ? "an empty or malformed string" : typeof value}, not an access token`,
+        });
+      }
+      return value;
+    }
+
+    fetch(url, init) {
+      const f = this.fetchImpl ?? globalThis.fetch;
+      if (typeof f !== "function") {
+        throw new TaskProfilesError({ kind: "network", message: "this runtime has no global fetch: pass options.fetch" });
+      }
+      return f(url, init);
+    }
+  }
+
+  /** A client of the Export Employee Task Profiles endpoint. */
+  class TaskProfilesClient {
+    #transport;
+
+    constructor(options) {
+      if (options === null || typeof options !== "object") throw invalid("options", "expected an object");
+      const { token, fetch, ...rest } = options;
+      if (!(typeof token === "string" && token.length > 0) && typeof token !== "function") {
+        throw invalid("token", "expected an access token string or a function returning one");
+      }
+      if (fetch !== undefined && typeof fetch !== "function") throw invalid("fetch", "expected a fetch function");
+      const config = callCore(() => new wasm.ClientConfig(toJson("options", rest)));
+      this.#transport = new Transport(config, token, fetch);
+    }
+
+    /** The base URL requests go to. */
+    get baseUrl() {
+      return this.#transport.config.baseUrl;
+    }
+
+    /** Starts nothing yet: returns the export, to iterate with `for await`. */
+    exportTaskProfiles(params = {}) {
+      return new Export(this.#transport, params);
+    }
+  }
+
+  /** One pass over the whole export: an async iterable of records, or of pages via `pages()`. */
+  class Export {
+    #transport;
+    #plan;
+    #signal;
+    #onProgress;
+    #started = false;
+    #done = false;
+    #cursor;
+    #records = 0;
+    #pages = 0;
+    // Cancels the request in flight when the consumer stops early.
+    #stop = new AbortController();
+
+    constructor(transport, params) {
+      if (params === null || typeof params !== "object" || Array.isArray(params)) {
+        throw invalid("params", "expected an object");
+      }
+      const { signal, onProgress, ...rest } = params;
+      if (signal !== undefined && !isAbortSignal(signal)) throw invalid("signal", "expected an AbortSignal");
+      if (onProgress !== undefined && typeof onProgress !== "function") throw invalid("onProgress", "expected a function");
+      this.#transport = transport;
+      this.#plan = callCore(() => new wasm.ExportPlan(transport.config, toJson("params", rest)));
+      this.#signal = signal;
+      this.#onProgress = onProgress;
+      this.#cursor = rest.startingAfter;
+    }
+
+    /** Where to resume: pass it as `startingAfter` to a new export to get exactly the records not yet handed out. */
+    get cursor() {
+      return this.#cursor;
+    }
+
+    /** Whether every record has been handed out. */
+    get done() {
+      return this.#done;
+    }
+
+    /** Records handed out so far. */
+    get recordsHandedOut() {
+      return this.#records;
+    }
+
+    async *[Symbol.asyncIterator]() {
+      try {
+        for await (const page of this.#pageSource()) {
+          const records = page.records;
+          for (let i = 0; i < records.length; i++) {
+            if (this.#signal?.aborted) throw this.#aborted();
+            const record = records[i];
+            this.#records++;
+            if (typeof record?.external_id === "string") this.#cursor = record.external_id;
+            yield record;
+          }
+          this.#pageHandedOut(page, 0);
+        }
+      } catch (e) {
+        throw this.#annotate(e);
+      }
+    }
+
+    /** The export page by page: `{ records, hasNext, nextStartingAfter }`. */
+    async *pages() {
+      try {
+        for await (const page of this.#pageSource()) {
+          this.#pageHandedOut(page, page.records.length);
+          yield page;
+        }
+      } catch (e) {
+        throw this.#annotate(e);
+      }
+    }
+
+    /** Every record in an array; refuses when more than `max` would be collected. */
+    async toArray({ max = 10000 } = {}) {
+      if (!Number.isSafeInteger(max) || max < 0) throw invalid("max", "expected a non-negative integer");
+      const out = [];
+      for await (const page of this.pages()) {
+        if (out.length + page.records.length > max) {
+          throw this.#annotate(invalid("max", `the export holds more than ${max} records: raise max, or iterate with for await to process them as they come`));
+        }
+        for (const r of page.records) out.push(r);
+      }
+      return out;
+    }
+
+    #pageHandedOut(page, records) {
+      this.#records += records;
+      this.#pages++;
+      this.#cursor = page.nextStartingAfter;
+      if (!page.hasNext) this.#done = true;
+      this.#onProgress?.({ pages: this.#pages, records: this.#records, cursor: this.#cursor, hasNext: page.hasNext });
+    }
+
+    #annotate(e) {
+      const error = toError(e);
+      if (error instanceof TaskProfilesError) {
+        error.cursor = this.#cursor;
+        error.records = this.#records;
+      }
+      return error;
+    }
+
+    #aborted() {
+      return new TaskProfilesError({ kind: "aborted", message: "the export was aborted by its AbortSignal", cause: this.#signal?.reason });
+    }
+
+    // Yields accepted pages, keeping exactly one request ahead of the consumer.
+    async *#pageSource() {
+      if (this.#started) {
+        throw invalid("export", "this export was already iterated; start a new one with startingAfter: export.cursor to continue");
+      }
+      this.#started = true;
+      try {
+        let pending = this.#fetchPage();
+        while (pending) {
+          const page = await pending;
+          if (page === undefined) return;
+          pending = page.hasNext ? this.#fetchPage() : undefined;
+          // The consumer may stop before it awaits the prefetch: its failure must not go unhandled.
+          pending?.catch(() => {});
+          yield page;
+        }
+      } finally {
+        this.#stop.abort();
+      }
+    }
+
+    async #fetchPage() {
+      const plan = this.#plan;
+      const request = plan.nextRequest();
+      if (request === undefined) return undefined;
+      const signals = [this.#signal, this.#stop.signal];
+      let retries = 0;
+      let refreshed = false;
+      let refreshNow = false;
+      for (;;) {
+        if (signals.some((s) => s?.aborted)) throw this.#aborted();
+        const token = await this.#transport.token(refreshNow);
+        refreshNow = false;
+        const attempt = new AbortController();
+        let timedOut = false;
+        const timer = setTimeout(() => { timedOut = true; attempt.abort(); }, plan.timeoutMs);
+        const stopListening = onAbort(signals, () => attempt.abort());
+        let decision;
+        let response;
+        let text;
+        try {
+          response = await this.#transport.fetch(request.url, {
+            method: "POST",
+            headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json", Accept: "application/json" },
+            body: request.body,
+            signal: attempt.signal,
+          });
+          text = await response.text();
+        } catch (cause) {
+          if (signals.some((s) => s?.aborted)) throw this.#aborted();
+          if (cause instanceof TaskProfilesError) throw cause;
+          decision = plan.afterTransportFailure(retries, Math.random(), timedOut,
+            timedOut ? `no complete response within ${plan.timeoutMs} ms` : describeCause(cause));
+        } finally {
+          clearTimeout(timer);
+          stopListening();
+        }
+        decision ??= plan.afterResponse(retries, refreshed, Math.random(), response.status,
+          response.headers.get("retry-after") ?? undefined, response.ok ? undefined : text, Date.now());
+        switch (decision.action) {
+          case "accept":
+            return this.#readPage(text, response.status);
+          case "retry":
+            try {
+              await sleep(decision.delayMs, signals);
+            } catch {
+              throw this.#aborted();
+            }
+            retries++;
+            break;
+          case "refresh":
+            refreshed = true;
+            refreshNow = true;
+            break;
+          default:
+            throw toError(decision.error);
+        }
+      }
+    }
+
+    #readPage(text, status) {
+      let body;
+      try {
+        body = JSON.parse(text);
+      } catch (e) {
+        throw new TaskProfilesError({ kind: "protocol", status, message: `page ${this.#plan.pages() + 1}: the body is not valid JSON (${e.message})` });
+      }
+      if (body === null || typeof body !== "object" || Array.isArray(body)) {
+        throw new TaskProfilesError({ kind: "protocol", status, message: `page ${this.#plan.pages() + 1}: the body is not a JSON object` });
+      }
+      const info = callCore(() => this.#plan.acceptPage(body.has_next, body.next_starting_after, body.records));
+      return { records: body.records, hasNext: info.hasNext, nextStartingAfter: info.nextStartingAfter };
+    }
+  }
+
+  return { TaskProfilesClient, TaskProfilesError, Export };
+}

@@ -1,0 +1,185 @@
+// Types of the task-profiles package. Records are typed from the vendor's contract, snake_case as
+// sent, with an index signature: the endpoint is experimental and fields the library does not
+// know are kept and handed on unchanged.
+
+/** A value that came over the wire as JSON. */
+export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+
+/** What `include` can add to every task. */
+export type IncludeField = "ai_impact" | "source_events" | "linked_skills" | "rejected_tasks" | "weekly_hours";
+/** The vocabulary linked skills are named in. */
+export type ExternalVendor = "techwolf" | "workday" | "sap_attribute_library";
+/** The shape records come in. */
+export type ResponseFormat = "list" | "hierarchy";
+
+/** `validation_state` of a task; other strings are accepted as the vendor adds them. */
+export type ValidationState = "validated" | "suggested" | "rejected" | (string & {});
+
+export interface AiImpact {
+  /** "H1".."H5"-style level. */
+  level: string;
+  rationale: string;
+  [key: string]: Json | undefined;
+}
+
+export interface LinkedSkill {
+  skill_id: string;
+  skill: string;
+  [key: string]: Json | undefined;
+}
+
+export interface SourceEvent {
+  external_id: string;
+  /** e.g. "project", "job". */
+  event_type: string;
+  [key: string]: Json | undefined;
+}
+
+/** A task of a `list` record (and the fields of a task node in a `hierarchy` record). */
+export interface Task {
+  task_id: string;
+  task: string;
+  validation_state: ValidationState;
+  weekly_hours?: number;
+  ai_impact?: AiImpact;
+  linked_skills?: LinkedSkill[];
+  source_events?: SourceEvent[];
+  [key: string]: Json | undefined;
+}
+
+/** A task node of a `hierarchy` record; `children` holds sub-tasks. */
+export interface TaskNode extends Task {
+  children?: TaskNode[];
+}
+
+/** A group node of a `hierarchy` record: no `task_id`. */
+export interface GroupNode {
+  node_id: string;
+  name: string;
+  children: HierarchyNode[];
+  task_id?: never;
+  [key: string]: Json | undefined;
+}
+
+export type HierarchyNode = TaskNode | GroupNode;
+
+/** A record of `responseFormat: "list"`. */
+export interface ListRecord {
+  external_id: string;
+  tasks: Task[];
+  [key: string]: Json | undefined;
+}
+
+/** A record of `responseFormat: "hierarchy"`. */
+export interface HierarchyRecord {
+  external_id: string;
+  hierarchy: HierarchyNode[];
+  [key: string]: Json | undefined;
+}
+
+export type TaskProfileRecord = ListRecord | HierarchyRecord;
+
+/** The record type an export yields for a response format. */
+export type RecordOf<F extends ResponseFormat | undefined> = F extends "hierarchy" ? HierarchyRecord : ListRecord;
+
+/** A filter object, sent as given: `{ filter: "is_active", is_active: true }`. */
+export interface ExportFilter {
+  filter: string;
+  [argument: string]: Json;
+}
+
+/** Called before each request; `refresh` is true after a 401, when a cached token must not be reused. */
+export type TokenFunction = (context: { refresh: boolean }) => string | Promise<string>;
+
+interface ClientOptionsBase {
+  /** An access token, or a function returning one (called before each request). */
+  token: string | TokenFunction;
+  /** A fetch implementation to use instead of the global one. */
+  fetch?: (input: string, init: RequestInit) => Promise<Response>;
+  /** Retries of 429, 408, 5xx and network failures (default 4). */
+  maxRetries?: number;
+  /** Timeout of each request in milliseconds (default 60000). */
+  timeoutMs?: number;
+  /** A `Retry-After` longer than this fails the export at once with kind "rate_limited" (default 60000). */
+  maxRetryAfterMs?: number;
+}
+
+export type ClientOptions = ClientOptionsBase & (
+  | { /** e.g. "https://acme.eu.techwolf.ai" or the sandbox's URL. */ baseUrl: string; tenant?: never; region?: never }
+  | { baseUrl?: never; tenant: string; region: "eu" | "us" }
+);
+
+/** Progress after each page has been handed out in full. */
+export interface ExportProgress {
+  pages: number;
+  records: number;
+  /** The resume point, as `Export.cursor`. */
+  cursor: string | undefined;
+  hasNext: boolean;
+}
+
+export interface ExportParams<F extends ResponseFormat = ResponseFormat> {
+  /** Employees per page, 1..100 (default 100). */
+  limit?: number;
+  /** Start after this employee's external_id (e.g. a previous export's `cursor`). */
+  startingAfter?: string;
+  include?: IncludeField[];
+  externalVendor?: ExternalVendor;
+  responseFormat?: F;
+  filters?: ExportFilter[];
+  signal?: AbortSignal;
+  onProgress?: (progress: ExportProgress) => void;
+}
+
+/** One page as the endpoint sent it. */
+export interface ExportPage<R = TaskProfileRecord> {
+  records: R[];
+  hasNext: boolean;
+  /** The cursor after this page; undefined on the last page. */
+  nextStartingAfter: string | undefined;
+}
+
+/** One pass over the whole export. Nothing is sent until it is iterated. */
+export declare class Export<R = ListRecord> implements AsyncIterable<R> {
+  private constructor();
+  /** Records one at a time, oldest employee first, across all pages. */
+  [Symbol.asyncIterator](): AsyncGenerator<R, void, undefined>;
+  /** Pages one at a time. */
+  pages(): AsyncGenerator<ExportPage<R>, void, undefined>;
+  /** Every record; refuses with an error when more than `max` (default 10000) would be collected. */
+  toArray(options?: { max?: number }): Promise<R[]>;
+  /** Pass as `startingAfter` to a new export to continue with exactly the records not yet handed out. */
+  readonly cursor: string | undefined;
+  /** Whether every record has been handed out. */
+  readonly done: boolean;
+  /** Records handed out so far. */
+  readonly recordsHandedOut: number;
+}
+
+export declare class TaskProfilesClient {
+  constructor(options: ClientOptions);
+  /** The base URL requests go to. */
+  readonly baseUrl: string;
+  /** Returns the export without sending anything; throws a TaskProfilesError on invalid params. */
+  exportTaskProfiles<F extends ResponseFormat = "list">(params?: ExportParams<F>): Export<RecordOf<F>>;
+}
+
+export type ErrorKind =
+  | "invalid_params" | "auth" | "rate_limited" | "http" | "network" | "timeout" | "aborted" | "protocol" | "invalid_input";
+
+/** Every error the library throws. Never contains the token. */
+export declare class TaskProfilesError extends Error {
+  readonly name: "TaskProfilesError";
+  readonly kind: ErrorKind;
+  /** HTTP status, where there was a response. */
+  readonly status?: number;
+  /** The vendor's error title and description, when the body carried them. */
+  readonly title?: string;
+  readonly description?: string;
+  /** How long the server asked to wait, when longer than `maxRetryAfterMs`. */
+  readonly retryAfterMs?: number;
+  /** Set on errors thrown during an export: where to resume. */
+  cursor?: string;
+  /** Set on errors thrown during an export: records handed out before it. */
+  records?: number;
+}

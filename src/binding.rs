@@ -1,0 +1,216 @@
+//! The wasm-bindgen layer: translates JS values to core types and core errors to JS, nothing more.
+//!
+//! Errors leave as plain objects `{ kind, message, status?, title?, description?, retryAfterMs? }`;
+//! the JS glue turns them into `TaskProfilesError` instances (one class for every build target).
+
+use js_sys::{Array, Object, Reflect};
+use wasm_bindgen::prelude::*;
+
+use crate::error::Error;
+use crate::export::{self, Attempt, Decision, Field, PageEnvelope, TransportFailure};
+
+fn set(target: &Object, key: &str, value: impl Into<JsValue>) {
+    // Setting a data property on a fresh plain object cannot fail.
+    let _ = Reflect::set(target, &JsValue::from_str(key), &value.into());
+}
+
+fn error_to_js(error: Error) -> JsValue {
+    let out = Object::new();
+    set(&out, "kind", error.kind.as_str());
+    set(&out, "message", error.message);
+    if let Some(status) = error.status {
+        set(&out, "status", status);
+    }
+    if let Some(title) = error.title {
+        set(&out, "title", title);
+    }
+    if let Some(description) = error.description {
+        set(&out, "description", description);
+    }
+    if let Some(ms) = error.retry_after_ms {
+        set(&out, "retryAfterMs", ms as f64);
+    }
+    out.into()
+}
+
+fn js_type_name(value: &JsValue) -> &'static str {
+    if value.is_null() {
+        "null"
+    } else if value.is_undefined() {
+        "undefined"
+    } else if Array::is_array(value) {
+        "an array"
+    } else if value.is_string() {
+        "a string"
+    } else if value.as_f64().is_some() {
+        "a number"
+    } else if value.as_bool().is_some() {
+        "a boolean"
+    } else {
+        "an object"
+    }
+}
+
+fn field<T>(value: &JsValue, read: impl FnOnce(&JsValue) -> Option<T>) -> Field<T> {
+    if value.is_undefined() {
+        return Field::Missing;
+    }
+    match read(value) {
+        Some(v) => Field::Value(v),
+        None => Field::Wrong(js_type_name(value)),
+    }
+}
+
+/// Validated client options (`baseUrl` or `tenant` + `region`, retries, timeouts).
+#[wasm_bindgen]
+pub struct ClientConfig(export::ClientConfig);
+
+#[wasm_bindgen]
+impl ClientConfig {
+    /// Validates the options object, given as JSON without `token` and `fetch`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(options_json: &str) -> Result<ClientConfig, JsValue> {
+        export::ClientConfig::from_json(options_json)
+            .map(ClientConfig)
+            .map_err(error_to_js)
+    }
+
+    /// The resolved base URL.
+    #[wasm_bindgen(getter, js_name = baseUrl)]
+    pub fn base_url(&self) -> String {
+        self.0.base_url.clone()
+    }
+}
+
+/// One export's state: what to request next and what to make of each answer.
+#[wasm_bindgen]
+pub struct ExportPlan(export::ExportPlan);
+
+#[wasm_bindgen]
+impl ExportPlan {
+    /// Validates the export params, given as JSON without `signal` and `onProgress`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(config: &ClientConfig, params_json: &str) -> Result<ExportPlan, JsValue> {
+        export::ExportPlan::new(config.0.clone(), params_json)
+            .map(ExportPlan)
+            .map_err(error_to_js)
+    }
+
+    /// `{ url, body }` of the next page's request, or `undefined` when the export is complete.
+    #[wasm_bindgen(js_name = nextRequest)]
+    pub fn next_request(&self) -> JsValue {
+        match self.0.next_request() {
+            None => JsValue::UNDEFINED,
+            Some(request) => {
+                let out = Object::new();
+                set(&out, "url", request.url);
+                set(&out, "body", request.body);
+                out.into()
+            }
+        }
+    }
+
+    /// Pages accepted so far.
+    pub fn pages(&self) -> f64 {
+        self.0.pages() as f64
+    }
+
+    /// The per-request timeout in milliseconds.
+    #[wasm_bindgen(getter, js_name = timeoutMs)]
+    pub fn timeout_ms(&self) -> f64 {
+        self.0.timeout_ms() as f64
+    }
+
+    /// The decision after an HTTP response: `{ action: "accept" | "retry" | "refresh" | "fail", delayMs?, error? }`.
+    #[allow(clippy::too_many_arguments)]
+    #[wasm_bindgen(js_name = afterResponse)]
+    pub fn after_response(
+        &self,
+        retries: u32,
+        token_refreshed: bool,
+        jitter: f64,
+        status: u16,
+        retry_after: Option<String>,
+        body: Option<String>,
+        now_ms: f64,
+    ) -> JsValue {
+        let attempt = Attempt {
+            retries,
+            token_refreshed,
+            jitter,
+        };
+        decision_to_js(self.0.after_response(
+            attempt,
+            status,
+            retry_after.as_deref(),
+            body.as_deref(),
+            export::system_time_from_ms(now_ms),
+        ))
+    }
+
+    /// The decision after a request that got no complete response.
+    #[wasm_bindgen(js_name = afterTransportFailure)]
+    pub fn after_transport_failure(
+        &self,
+        retries: u32,
+        jitter: f64,
+        timed_out: bool,
+        cause: &str,
+    ) -> JsValue {
+        let attempt = Attempt {
+            retries,
+            token_refreshed: false,
+            jitter,
+        };
+        let failure = if timed_out {
+            TransportFailure::Timeout
+        } else {
+            TransportFailure::Network
+        };
+        decision_to_js(self.0.after_transport_failure(attempt, failure, cause))
+    }
+
+    /// Checks a parsed page's envelope fields and advances: `{ hasNext, nextStartingAfter }`.
+    #[wasm_bindgen(js_name = acceptPage)]
+    pub fn accept_page(
+        &mut self,
+        has_next: JsValue,
+        next_starting_after: JsValue,
+        records: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let envelope = PageEnvelope {
+            has_next: field(&has_next, JsValue::as_bool),
+            next_starting_after: field(&next_starting_after, JsValue::as_string),
+            records: field(&records, |v| {
+                Array::is_array(v).then(|| v.unchecked_ref::<Array>().length() as usize)
+            }),
+        };
+        let info = self.0.accept_page(envelope).map_err(error_to_js)?;
+        let out = Object::new();
+        set(&out, "hasNext", info.has_next);
+        set(
+            &out,
+            "nextStartingAfter",
+            info.next_starting_after
+                .map_or(JsValue::UNDEFINED, JsValue::from),
+        );
+        Ok(out.into())
+    }
+}
+
+fn decision_to_js(decision: Decision) -> JsValue {
+    let out = Object::new();
+    match decision {
+        Decision::Accept => set(&out, "action", "accept"),
+        Decision::Retry { delay_ms } => {
+            set(&out, "action", "retry");
+            set(&out, "delayMs", delay_ms as f64);
+        }
+        Decision::RefreshToken => set(&out, "action", "refresh"),
+        Decision::Fail(error) => {
+            set(&out, "action", "fail");
+            set(&out, "error", error_to_js(error));
+        }
+    }
+    out.into()
+}

@@ -1,0 +1,217 @@
+//! Client options: where the endpoint lives and how patient to be with it.
+
+use serde_json::{Map, Value};
+
+use super::retry::RetryPolicy;
+use crate::error::{Error, Result};
+
+/// Validated client options (the token and the fetch function stay in JS).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClientConfig {
+    /// Base URL without a trailing slash, e.g. `https://acme.eu.techwolf.ai`.
+    pub base_url: String,
+    /// Per-request timeout.
+    pub timeout_ms: u64,
+    /// How retries are paced and when they stop.
+    pub retry: RetryPolicy,
+}
+
+const KNOWN_OPTIONS: &[&str] = &[
+    "baseUrl",
+    "tenant",
+    "region",
+    "maxRetries",
+    "timeoutMs",
+    "maxRetryAfterMs",
+];
+
+impl ClientConfig {
+    /// Parses the client options object (as JSON, camelCase keys) the JS constructor received.
+    pub fn from_json(json: &str) -> Result<Self> {
+        let value: Value = serde_json::from_str(json)
+            .map_err(|e| Error::invalid_params("options", format!("not valid JSON: {e}")))?;
+        let Value::Object(options) = value else {
+            return Err(Error::invalid_params("options", "expected an object"));
+        };
+        for key in options.keys() {
+            if !KNOWN_OPTIONS.contains(&key.as_str()) {
+                return Err(Error::invalid_params(
+                    key,
+                    format!(
+                        "unknown option (known: token, fetch, {})",
+                        KNOWN_OPTIONS.join(", ")
+                    ),
+                ));
+            }
+        }
+        let base_url = base_url(&options)?;
+        let defaults = RetryPolicy::default();
+        let retry = RetryPolicy {
+            max_retries: int_option(&options, "maxRetries", 0, 100)?
+                .unwrap_or(defaults.max_retries as u64) as u32,
+            max_retry_after_ms: int_option(&options, "maxRetryAfterMs", 0, u32::MAX as u64)?
+                .unwrap_or(defaults.max_retry_after_ms),
+            ..defaults
+        };
+        let timeout_ms = int_option(&options, "timeoutMs", 1, u32::MAX as u64)?.unwrap_or(60_000);
+        Ok(ClientConfig {
+            base_url,
+            timeout_ms,
+            retry,
+        })
+    }
+}
+
+fn base_url(options: &Map<String, Value>) -> Result<String> {
+    let tenant = options.get("tenant");
+    let region = options.get("region");
+    match (options.get("baseUrl"), tenant, region) {
+        (Some(_), Some(_), _) | (Some(_), _, Some(_)) => Err(Error::invalid_params(
+            "baseUrl",
+            "give either baseUrl or tenant + region, not both",
+        )),
+        (Some(Value::String(url)), None, None) => {
+            let url = url.trim_end_matches('/');
+            let rest = url
+                .strip_prefix("https://")
+                .or_else(|| url.strip_prefix("http://"))
+                .ok_or_else(|| {
+                    Error::invalid_params("baseUrl", "must start with https:// or http://")
+                })?;
+            if rest.is_empty() || rest.contains(char::is_whitespace) || rest.contains(['?', '#']) {
+                return Err(Error::invalid_params(
+                    "baseUrl",
+                    format!(
+                        "{url:?} is not a base URL (expected e.g. https://acme.eu.techwolf.ai)"
+                    ),
+                ));
+            }
+            Ok(url.to_string())
+        }
+        (Some(other), None, None) => Err(Error::invalid_params(
+            "baseUrl",
+            format!("expected a string, got {}", type_name(other)),
+        )),
+        (None, Some(tenant), region) => {
+            let Value::String(tenant) = tenant else {
+                return Err(Error::invalid_params("tenant", "expected a string"));
+            };
+            let valid = !tenant.is_empty()
+                && tenant
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+            if !valid {
+                return Err(Error::invalid_params(
+                    "tenant",
+                    format!("{tenant:?} is not a tenant name (lowercase letters, digits and -)"),
+                ));
+            }
+            match region {
+                Some(Value::String(r)) if r == "eu" || r == "us" => {
+                    Ok(format!("https://{tenant}.{r}.techwolf.ai"))
+                }
+                Some(other) => Err(Error::invalid_params(
+                    "region",
+                    format!("expected \"eu\" or \"us\", got {other}"),
+                )),
+                None => Err(Error::invalid_params(
+                    "region",
+                    "required with tenant (\"eu\" or \"us\")",
+                )),
+            }
+        }
+        (None, None, Some(_)) => Err(Error::invalid_params("tenant", "required with region")),
+        (None, None, None) => Err(Error::invalid_params(
+            "baseUrl",
+            "required: give baseUrl, or tenant and region",
+        )),
+    }
+}
+
+/// Reads an optional integer option within `min..=max`.
+pub(crate) fn int_option(
+    options: &Map<String, Value>,
+    key: &str,
+    min: u64,
+    max: u64,
+) -> Result<Option<u64>> {
+    match options.get(key) {
+        None => Ok(None),
+        Some(Value::Number(n)) => match n.as_u64() {
+            Some(v) if (min..=max).contains(&v) => Ok(Some(v)),
+            _ => Err(Error::invalid_params(
+                key,
+                format!("expected an integer from {min} to {max}, got {n}"),
+            )),
+        },
+        Some(other) => Err(Error::invalid_params(
+            key,
+            format!(
+                "expected an integer from {min} to {max}, got {}",
+                type_name(other)
+            ),
+        )),
+    }
+}
+
+/// How a JSON value's type reads in an error message.
+pub(crate) fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ErrorKind;
+
+    fn err(json: &str) -> String {
+        let e = ClientConfig::from_json(json).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::InvalidParams);
+        e.message
+    }
+
+    #[test]
+    fn base_url_from_tenant_and_region() {
+        let c = ClientConfig::from_json(r#"{"tenant":"acme","region":"eu"}"#).unwrap();
+        assert_eq!(c.base_url, "https://acme.eu.techwolf.ai");
+        assert_eq!(c.timeout_ms, 60_000);
+        assert_eq!(c.retry.max_retries, 4);
+        assert_eq!(c.retry.max_retry_after_ms, 60_000);
+    }
+
+    #[test]
+    fn base_url_trailing_slash_is_dropped() {
+        let c = ClientConfig::from_json(
+            r#"{"baseUrl":"http://127.0.0.1:8080/","maxRetries":0,"timeoutMs":5}"#,
+        )
+        .unwrap();
+        assert_eq!(c.base_url, "http://127.0.0.1:8080");
+        assert_eq!(c.retry.max_retries, 0);
+        assert_eq!(c.timeout_ms, 5);
+    }
+
+    #[test]
+    fn bad_options_name_the_field() {
+        assert!(err("{}").starts_with("baseUrl: required"));
+        assert!(err(r#"{"baseUrl":"ftp://x"}"#).starts_with("baseUrl:"));
+        assert!(err(r#"{"baseUrl":5}"#).starts_with("baseUrl: expected a string"));
+        assert!(err(r#"{"tenant":"acme"}"#).starts_with("region: required"));
+        assert!(err(r#"{"tenant":"acme","region":"ap"}"#).starts_with("region:"));
+        assert!(err(r#"{"tenant":"Ac me","region":"eu"}"#).starts_with("tenant:"));
+        assert!(err(r#"{"baseUrl":"http://x","tenant":"a"}"#).contains("not both"));
+        assert!(err(r#"{"baseUrl":"http://x","maxRetries":-1}"#).starts_with("maxRetries:"));
+        assert!(err(r#"{"baseUrl":"http://x","maxRetries":1.5}"#).starts_with("maxRetries:"));
+        assert!(err(r#"{"baseUrl":"http://x","timeoutMs":0}"#).starts_with("timeoutMs:"));
+        assert!(
+            err(r#"{"baseUrl":"http://x","maxRetrys":1}"#).starts_with("maxRetrys: unknown option")
+        );
+        assert!(err("[]").starts_with("options: expected an object"));
+    }
+}

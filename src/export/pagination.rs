@@ -1,0 +1,230 @@
+//! The pagination state machine: which cursor comes next, and whether a page keeps the contract.
+
+use std::collections::HashSet;
+
+use crate::error::{Error, Result};
+
+/// A field read off a parsed page, as the caller found it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Field<T> {
+    Missing,
+    /// Present but of the wrong JSON type (named for the error message).
+    Wrong(&'static str),
+    Value(T),
+}
+
+/// The envelope of a page: everything the state machine reads (the records stay with the caller).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageEnvelope {
+    pub has_next: Field<bool>,
+    pub next_starting_after: Field<String>,
+    /// The length of `records`, or how it was wrong.
+    pub records: Field<usize>,
+}
+
+/// What an accepted page means for the export.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageInfo {
+    pub has_next: bool,
+    /// The cursor after this page (`None` on the last page).
+    pub next_starting_after: Option<String>,
+    pub records: usize,
+}
+
+/// Where the export stands: the next cursor, and every cursor seen so far (a repeat would loop).
+#[derive(Debug, Clone, Default)]
+pub struct Pagination {
+    next_cursor: Option<String>,
+    seen: HashSet<String>,
+    finished: bool,
+    pages: u64,
+    records: u64,
+}
+
+impl Pagination {
+    /// Starts after `starting_after` (the first employee when `None`).
+    pub fn new(starting_after: Option<String>) -> Self {
+        let mut seen = HashSet::new();
+        seen.extend(starting_after.clone());
+        Pagination {
+            next_cursor: starting_after,
+            seen,
+            ..Default::default()
+        }
+    }
+
+    /// The `starting_after` of the next request, or `None` once the last page was accepted.
+    pub fn next_request(&self) -> Option<Option<&str>> {
+        (!self.finished).then_some(self.next_cursor.as_deref())
+    }
+
+    /// Whether the last page has been accepted.
+    pub fn is_finished(&self) -> bool {
+        self.finished
+    }
+
+    /// Pages accepted so far.
+    pub fn pages(&self) -> u64 {
+        self.pages
+    }
+
+    /// Records in the pages accepted so far.
+    pub fn records(&self) -> u64 {
+        self.records
+    }
+
+    /// Checks a page against the contract and advances; a violation leaves the state as it was.
+    pub fn accept(&mut self, page: PageEnvelope) -> Result<PageInfo> {
+        let where_ = || format!("page {} (after {:?})", self.pages + 1, self.next_cursor);
+        let records = match page.records {
+            Field::Value(n) => n,
+            Field::Missing => {
+                return Err(Error::protocol(format!(
+                    "{}: the body has no \"records\" array",
+                    where_()
+                )))
+            }
+            Field::Wrong(t) => {
+                return Err(Error::protocol(format!(
+                    "{}: \"records\" is {t}, not an array",
+                    where_()
+                )))
+            }
+        };
+        let has_next = match page.has_next {
+            Field::Value(b) => b,
+            Field::Missing => {
+                return Err(Error::protocol(format!(
+                    "{}: the body has no \"has_next\"",
+                    where_()
+                )))
+            }
+            Field::Wrong(t) => {
+                return Err(Error::protocol(format!(
+                    "{}: \"has_next\" is {t}, not a boolean",
+                    where_()
+                )))
+            }
+        };
+        let next = if has_next {
+            match page.next_starting_after {
+                Field::Value(c) if !c.is_empty() => {
+                    if self.seen.contains(&c) {
+                        return Err(Error::protocol(format!(
+                            "{}: the server sent the cursor {c:?} again; following it would loop forever",
+                            where_()
+                        )));
+                    }
+                    Some(c)
+                }
+                Field::Value(_) | Field::Missing => {
+                    return Err(Error::protocol(format!(
+                        "{}: \"has_next\" is true but there is no \"next_starting_after\" to continue from",
+                        where_()
+                    )))
+                }
+                Field::Wrong(t) => {
+                    return Err(Error::protocol(format!(
+                        "{}: \"next_starting_after\" is {t}, not a string",
+                        where_()
+                    )))
+                }
+            }
+        } else {
+            None
+        };
+        self.pages += 1;
+        self.records += records as u64;
+        match &next {
+            Some(c) => {
+                self.seen.insert(c.clone());
+                self.next_cursor = Some(c.clone());
+            }
+            None => {
+                self.finished = true;
+                self.next_cursor = None;
+            }
+        }
+        Ok(PageInfo {
+            has_next,
+            next_starting_after: next,
+            records,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ErrorKind;
+
+    fn page(has_next: bool, cursor: Option<&str>, records: usize) -> PageEnvelope {
+        PageEnvelope {
+            has_next: Field::Value(has_next),
+            next_starting_after: cursor.map_or(Field::Missing, |c| Field::Value(c.into())),
+            records: Field::Value(records),
+        }
+    }
+
+    #[test]
+    fn walks_cursors_to_the_end() {
+        let mut p = Pagination::new(None);
+        assert_eq!(p.next_request(), Some(None));
+        p.accept(page(true, Some("a"), 2)).unwrap();
+        assert_eq!(p.next_request(), Some(Some("a")));
+        // An empty page with has_next is not the end.
+        p.accept(page(true, Some("b"), 0)).unwrap();
+        assert_eq!(p.next_request(), Some(Some("b")));
+        let last = p.accept(page(false, None, 1)).unwrap();
+        assert_eq!(last.next_starting_after, None);
+        assert_eq!(p.next_request(), None);
+        assert!(p.is_finished());
+        assert_eq!((p.pages(), p.records()), (3, 3));
+    }
+
+    #[test]
+    fn resumes_after_a_cursor() {
+        let p = Pagination::new(Some("x".into()));
+        assert_eq!(p.next_request(), Some(Some("x")));
+    }
+
+    #[test]
+    fn a_cursor_on_the_last_page_is_ignored() {
+        let mut p = Pagination::new(None);
+        let info = p.accept(page(false, Some("z"), 1)).unwrap();
+        assert!(!info.has_next);
+        assert!(p.is_finished());
+    }
+
+    fn violation(p: &mut Pagination, env: PageEnvelope) -> String {
+        let e = p.accept(env).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Protocol);
+        e.message
+    }
+
+    #[test]
+    fn contract_violations_are_protocol_errors() {
+        let mut p = Pagination::new(Some("start".into()));
+        assert!(violation(&mut p, page(true, None, 1)).contains("no \"next_starting_after\""));
+        assert!(violation(&mut p, page(true, Some(""), 1)).contains("no \"next_starting_after\""));
+        assert!(violation(&mut p, page(true, Some("start"), 1)).contains("again"));
+        p.accept(page(true, Some("a"), 1)).unwrap();
+        assert!(violation(&mut p, page(true, Some("a"), 1)).contains("loop forever"));
+        let mut env = page(true, Some("b"), 1);
+        env.records = Field::Missing;
+        assert!(violation(&mut p, env.clone()).contains("no \"records\""));
+        env.records = Field::Wrong("an object");
+        assert!(violation(&mut p, env.clone()).contains("\"records\" is an object"));
+        env.records = Field::Value(1);
+        env.has_next = Field::Wrong("a string");
+        assert!(violation(&mut p, env.clone()).contains("not a boolean"));
+        env.has_next = Field::Missing;
+        assert!(violation(&mut p, env.clone()).contains("no \"has_next\""));
+        env.has_next = Field::Value(true);
+        env.next_starting_after = Field::Wrong("a number");
+        assert!(violation(&mut p, env).contains("not a string"));
+        // Violations left the state untouched.
+        assert_eq!(p.next_request(), Some(Some("a")));
+        assert_eq!(p.pages(), 1);
+    }
+}

@@ -1,0 +1,388 @@
+//! Export parameters: validated before anything is sent, and turned into the vendor's request.
+
+use serde_json::value::RawValue;
+use serde_json::{Map, Value};
+
+use super::client_config::{int_option, type_name};
+use crate::error::{Error, Result};
+
+/// An attribute `include` adds to every task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Include {
+    AiImpact,
+    SourceEvents,
+    LinkedSkills,
+    RejectedTasks,
+    WeeklyHours,
+}
+
+impl Include {
+    /// Every value the contract documents, in its order.
+    pub const ALL: [Include; 5] = [
+        Include::AiImpact,
+        Include::SourceEvents,
+        Include::LinkedSkills,
+        Include::RejectedTasks,
+        Include::WeeklyHours,
+    ];
+
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Include::AiImpact => "ai_impact",
+            Include::SourceEvents => "source_events",
+            Include::LinkedSkills => "linked_skills",
+            Include::RejectedTasks => "rejected_tasks",
+            Include::WeeklyHours => "weekly_hours",
+        }
+    }
+}
+
+/// The vocabulary the names of linked skills are shown in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Vendor {
+    Techwolf,
+    Workday,
+    SapAttributeLibrary,
+}
+
+impl Vendor {
+    const ALL: [Vendor; 3] = [
+        Vendor::Techwolf,
+        Vendor::Workday,
+        Vendor::SapAttributeLibrary,
+    ];
+
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Vendor::Techwolf => "techwolf",
+            Vendor::Workday => "workday",
+            Vendor::SapAttributeLibrary => "sap_attribute_library",
+        }
+    }
+}
+
+/// The shape records come in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ResponseFormat {
+    #[default]
+    List,
+    Hierarchy,
+}
+
+impl ResponseFormat {
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ResponseFormat::List => "list",
+            ResponseFormat::Hierarchy => "hierarchy",
+        }
+    }
+}
+
+/// Validated export parameters.
+#[derive(Debug, Clone)]
+pub struct ExportParams {
+    pub limit: u8,
+    pub starting_after: Option<String>,
+    /// `None` when the caller gave no `include` (the field is then left out of the request).
+    pub include: Option<Vec<Include>>,
+    pub external_vendor: Option<Vendor>,
+    pub response_format: ResponseFormat,
+    /// Filters exactly as the caller wrote them (their bytes are sent unchanged).
+    pub filters: Option<Vec<Box<RawValue>>>,
+}
+
+const KNOWN_PARAMS: &[&str] = &[
+    "limit",
+    "startingAfter",
+    "include",
+    "externalVendor",
+    "responseFormat",
+    "filters",
+];
+
+impl ExportParams {
+    /// Parses the params object (as JSON, camelCase keys, without `signal` and `onProgress`).
+    pub fn from_json(json: &str) -> Result<Self> {
+        let value: Value = serde_json::from_str(json)
+            .map_err(|e| Error::invalid_params("params", format!("not valid JSON: {e}")))?;
+        let Value::Object(params) = value else {
+            return Err(Error::invalid_params("params", "expected an object"));
+        };
+        for key in params.keys() {
+            if !KNOWN_PARAMS.contains(&key.as_str()) {
+                return Err(Error::invalid_params(
+                    key,
+                    format!(
+                        "unknown parameter (known: {}, signal, onProgress)",
+                        KNOWN_PARAMS.join(", ")
+                    ),
+                ));
+            }
+        }
+        Ok(ExportParams {
+            limit: int_option(&params, "limit", 1, 100)?.unwrap_or(100) as u8,
+            starting_after: starting_after(&params)?,
+            include: include(&params)?,
+            external_vendor: external_vendor(&params)?,
+            response_format: response_format(&params)?,
+            filters: filters(json, &params)?,
+        })
+    }
+
+    /// The path and query of the request.
+    pub fn path_and_query(&self) -> String {
+        let mut path = format!(
+            "/export/employees/task_profiles?response_format={}",
+            self.response_format.as_str()
+        );
+        if let Some(vendor) = self.external_vendor {
+            path.push_str("&external_vendor=");
+            path.push_str(vendor.as_str());
+        }
+        path
+    }
+
+    /// The JSON body of the request for the page after `cursor`.
+    pub fn body(&self, cursor: Option<&str>) -> String {
+        let mut body = format!("{{\"limit\":{}", self.limit);
+        if let Some(cursor) = cursor {
+            body.push_str(",\"starting_after\":");
+            body.push_str(&Value::String(cursor.to_string()).to_string());
+        }
+        if let Some(include) = &self.include {
+            body.push_str(",\"include\":[");
+            for (i, item) in include.iter().enumerate() {
+                if i > 0 {
+                    body.push(',');
+                }
+                body.push('"');
+                body.push_str(item.as_str());
+                body.push('"');
+            }
+            body.push(']');
+        }
+        if let Some(filters) = &self.filters {
+            body.push_str(",\"filters\":[");
+            for (i, filter) in filters.iter().enumerate() {
+                if i > 0 {
+                    body.push(',');
+                }
+                body.push_str(filter.get());
+            }
+            body.push(']');
+        }
+        body.push('}');
+        body
+    }
+}
+
+fn starting_after(params: &Map<String, Value>) -> Result<Option<String>> {
+    match params.get("startingAfter") {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) if !s.is_empty() => Ok(Some(s.clone())),
+        Some(Value::String(_)) => Err(Error::invalid_params(
+            "startingAfter",
+            "must not be empty (leave it out to start at the first employee)",
+        )),
+        Some(other) => Err(Error::invalid_params(
+            "startingAfter",
+            format!(
+                "expected a string (an employee's external_id), got {}",
+                type_name(other)
+            ),
+        )),
+    }
+}
+
+fn include(params: &Map<String, Value>) -> Result<Option<Vec<Include>>> {
+    let names = || {
+        Include::ALL
+            .iter()
+            .map(|i| i.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let items = match params.get("include") {
+        None => return Ok(None),
+        Some(Value::Array(items)) => items,
+        Some(other) => {
+            return Err(Error::invalid_params(
+                "include",
+                format!("expected an array of {}, got {}", names(), type_name(other)),
+            ))
+        }
+    };
+    let mut include = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        let found = item
+            .as_str()
+            .and_then(|s| Include::ALL.into_iter().find(|inc| inc.as_str() == s));
+        match found {
+            Some(inc) if !include.contains(&inc) => include.push(inc),
+            Some(inc) => {
+                return Err(Error::invalid_params(
+                    &format!("include[{i}]"),
+                    format!("{:?} is listed twice", inc.as_str()),
+                ))
+            }
+            None => {
+                return Err(Error::invalid_params(
+                    &format!("include[{i}]"),
+                    format!("{item} is not one of {}", names()),
+                ))
+            }
+        }
+    }
+    Ok(Some(include))
+}
+
+fn external_vendor(params: &Map<String, Value>) -> Result<Option<Vendor>> {
+    match params.get("externalVendor") {
+        None => Ok(None),
+        Some(value) => Vendor::ALL
+            .into_iter()
+            .find(|v| value.as_str() == Some(v.as_str()))
+            .map(Some)
+            .ok_or_else(|| {
+                Error::invalid_params(
+                    "externalVendor",
+                    format!("{value} is not one of techwolf, workday, sap_attribute_library"),
+                )
+            }),
+    }
+}
+
+fn response_format(params: &Map<String, Value>) -> Result<ResponseFormat> {
+    match params.get("responseFormat") {
+        None => Ok(ResponseFormat::List),
+        Some(v) if v == "list" => Ok(ResponseFormat::List),
+        Some(v) if v == "hierarchy" => Ok(ResponseFormat::Hierarchy),
+        Some(other) => Err(Error::invalid_params(
+            "responseFormat",
+            format!("{other} is not \"list\" or \"hierarchy\""),
+        )),
+    }
+}
+
+fn filters(json: &str, params: &Map<String, Value>) -> Result<Option<Vec<Box<RawValue>>>> {
+    let items = match params.get("filters") {
+        None => return Ok(None),
+        Some(Value::Array(items)) => items,
+        Some(other) => {
+            return Err(Error::invalid_params(
+                "filters",
+                format!(
+                    "expected an array of filter objects such as {{\"filter\": \"is_active\", \"is_active\": true}}, got {}",
+                    type_name(other)
+                ),
+            ))
+        }
+    };
+    for (i, item) in items.iter().enumerate() {
+        let field = format!("filters[{i}]");
+        let Value::Object(filter) = item else {
+            return Err(Error::invalid_params(
+                &field,
+                format!("expected an object, got {}", type_name(item)),
+            ));
+        };
+        match filter.get("filter") {
+            Some(Value::String(name)) if !name.is_empty() => {}
+            _ => return Err(Error::invalid_params(
+                &field,
+                "needs a \"filter\" name, e.g. {\"filter\": \"is_active\", \"is_active\": true}",
+            )),
+        }
+    }
+    // Read the filters again as raw slices: a Value would reorder their keys, and they are sent as given.
+    #[derive(serde::Deserialize)]
+    struct RawFilters {
+        filters: Vec<Box<RawValue>>,
+    }
+    let raw: RawFilters =
+        serde_json::from_str(json).map_err(|e| Error::invalid_params("filters", e.to_string()))?;
+    Ok(Some(raw.filters))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ErrorKind;
+
+    fn err(json: &str) -> String {
+        let e = ExportParams::from_json(json).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::InvalidParams);
+        e.message
+    }
+
+    #[test]
+    fn defaults_make_the_smallest_request() {
+        let p = ExportParams::from_json("{}").unwrap();
+        assert_eq!(p.limit, 100);
+        assert_eq!(
+            p.path_and_query(),
+            "/export/employees/task_profiles?response_format=list"
+        );
+        assert_eq!(p.body(None), r#"{"limit":100}"#);
+    }
+
+    #[test]
+    fn every_param_reaches_the_request() {
+        let p = ExportParams::from_json(
+            r#"{"limit":10,"startingAfter":"id_0","include":["ai_impact","weekly_hours"],
+                "externalVendor":"workday","responseFormat":"hierarchy",
+                "filters":[{"filter":"is_active","is_active":true}]}"#,
+        )
+        .unwrap();
+        assert_eq!(p.starting_after.as_deref(), Some("id_0"));
+        assert_eq!(
+            p.path_and_query(),
+            "/export/employees/task_profiles?response_format=hierarchy&external_vendor=workday"
+        );
+        let body: Value = serde_json::from_str(&p.body(Some("id \"4\""))).unwrap();
+        assert_eq!(
+            body,
+            serde_json::json!({"limit":10,"starting_after":"id \"4\"","include":["ai_impact","weekly_hours"],
+                "filters":[{"filter":"is_active","is_active":true}]})
+        );
+    }
+
+    #[test]
+    fn filters_are_sent_as_given() {
+        let p =
+            ExportParams::from_json(r#"{"filters":[{"filter":"x","z":1,"a":[1.5,{"b":null}]}]}"#)
+                .unwrap();
+        assert_eq!(
+            p.body(None),
+            r#"{"limit":100,"filters":[{"filter":"x","z":1,"a":[1.5,{"b":null}]}]}"#
+        );
+    }
+
+    #[test]
+    fn invalid_params_name_the_field() {
+        assert!(
+            err(r#"{"limit":0}"#).starts_with("limit: expected an integer from 1 to 100, got 0")
+        );
+        assert!(err(r#"{"limit":101}"#).starts_with("limit:"));
+        assert!(err(r#"{"limit":"5"}"#).starts_with("limit:"));
+        assert!(err(r#"{"limit":2.5}"#).starts_with("limit:"));
+        assert!(err(r#"{"include":"ai_impact"}"#).starts_with("include: expected an array"));
+        assert!(err(r#"{"include":["ai_impact","skills"]}"#)
+            .starts_with("include[1]: \"skills\" is not one of"));
+        assert!(err(r#"{"include":["ai_impact","ai_impact"]}"#).contains("twice"));
+        assert!(err(r#"{"externalVendor":"oracle"}"#).starts_with("externalVendor:"));
+        assert!(err(r#"{"responseFormat":"tree"}"#).starts_with("responseFormat:"));
+        assert!(
+            err(r#"{"filters":{"filter":"is_active"}}"#).starts_with("filters: expected an array")
+        );
+        assert!(err(r#"{"filters":[5]}"#).starts_with("filters[0]: expected an object"));
+        assert!(err(r#"{"filters":[{"is_active":true}]}"#)
+            .starts_with("filters[0]: needs a \"filter\""));
+        assert!(err(r#"{"startingAfter":5}"#).starts_with("startingAfter:"));
+        assert!(err(r#"{"startingAfter":""}"#).starts_with("startingAfter:"));
+        assert!(err(r#"{"limt":5}"#).starts_with("limt: unknown parameter"));
+    }
+}

@@ -1,0 +1,18 @@
+//! task-profiles: export, reshape and aggregate TechWolf employee task profiles.
+//!
+//! The crate is a pure Rust core (no wasm-bindgen in any module but [`binding`]), so everything
+//! it decides is tested natively with `cargo test`:
+//! - [`export`]: parameters, the pagination state machine and the retry policy of the export
+//!   (sans-IO: the JS glue performs the requests and asks the core what to do next);
+//! - [`shape`]: lossless conversion between the `list` and `hierarchy` record shapes;
+//! - [`stats`]: streaming, mergeable aggregates over records.
+
+pub mod error;
+pub mod export;
+pub mod shape;
+pub mod stats;
+
+#[cfg(target_arch = "wasm32")]
+mod binding;
+
+pub use error::{Error, ErrorKind, Result};
