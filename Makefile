@@ -21,7 +21,7 @@ test-rust:
 	cargo test --workspace
 
 test-wasm:
-	wasm-pack test --node --release
+	wasm-pack test --node --release -- --test wasm
 
 test-js:
 	node --test --test-reporter=spec tests/js/

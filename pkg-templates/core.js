@@ -214,12 +214,20 @@ export function createApi(wasm) {
     /** Every record in an array; refuses when more than `max` would be collected. */
     async toArray({ max = 10000 } = {}) {
       if (!Number.isSafeInteger(max) || max < 0) throw invalid("max", "expected a non-negative integer");
+      const start = this.#cursor;
       const out = [];
-      for await (const page of this.pages()) {
-        if (out.length + page.records.length > max) {
-          throw this.#annotate(invalid("max", `the export holds more than ${max} records: raise max, or iterate with for await to process them as they come`));
+      try {
+        for await (const page of this.pages()) {
+          if (out.length + page.records.length > max) {
+            throw invalid("max", `the export holds more than ${max} records: raise max, or iterate with for await to process them as they come`);
+          }
+          for (const r of page.records) out.push(r);
         }
-        for (const r of page.records) out.push(r);
+      } catch (e) {
+        // Nothing reached the caller: the resume point is where toArray started.
+        this.#cursor = start;
+        this.#records = 0;
+        throw this.#annotate(e);
       }
       return out;
     }

@@ -13,6 +13,6 @@ pub mod shape;
 pub mod stats;
 
 #[cfg(target_arch = "wasm32")]
-mod binding;
+pub mod binding;
 
 pub use error::{Error, ErrorKind, Result};
