@@ -1,32 +1,6 @@
 // Shared by the JS tests: start the sandbox server, and fake fetch implementations.
-import { spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
-
-export const SANDBOX_BIN = fileURLToPath(new URL("../../target/sandbox/task-profiles-sandbox", import.meta.url));
+export { startSandbox, SANDBOX_BIN } from "../../examples/sandbox.mjs";
 export const SANDBOX_TOKEN = "sandbox-token";
-
-/** Starts a sandbox on a free port; resolves once it prints the URL it listens on. */
-export function startSandbox(args = []) {
-  const child = spawn(SANDBOX_BIN, ["--port", "0", ...args], { stdio: ["ignore", "pipe", "inherit"] });
-  return new Promise((resolve, reject) => {
-    let out = "";
-    const timer = setTimeout(() => { child.kill(); reject(new Error(`sandbox did not start: ${out}`)); }, 10_000);
-    child.on("exit", (code) => { clearTimeout(timer); reject(new Error(`sandbox exited with ${code}: ${out}`)); });
-    child.stdout.setEncoding("utf8");
-    child.stdout.on("data", (chunk) => {
-      out += chunk;
-      const match = /listening on (http:\/\/\S+)/.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        child.removeAllListeners("exit");
-        resolve({
-          url: match[1],
-          stop: () => new Promise((done) => { child.once("exit", done); child.kill(); }),
-        });
-      }
-    });
-  });
-}
 
 /** Employees `e0001`… split into pages as the endpoint would send them. */
 export function makePages(employees, perPage) {
