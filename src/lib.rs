@@ -5,10 +5,14 @@
 //! - [`export`]: parameters, the pagination state machine and the retry policy of the export
 //!   (sans-IO: the JS glue performs the requests and asks the core what to do next);
 //! - [`shape`]: lossless conversion between the `list` and `hierarchy` record shapes;
-//! - [`stats`]: streaming, mergeable aggregates over records.
+//! - [`stats`]: streaming, mergeable aggregates over records;
+//! - [`page`]: one-pass reading of a page's bytes (envelope + streamed records);
+//! - [`format`]: page bytes to CSV and NDJSON, for edge workers that stream the export on.
 
 pub mod error;
 pub mod export;
+pub mod format;
+pub mod page;
 pub mod shape;
 pub mod stats;
 
