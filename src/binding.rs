@@ -3,11 +3,13 @@
 //! Errors leave as plain objects `{ kind, message, status?, title?, description?, retryAfterMs? }`;
 //! the JS glue turns them into `TaskProfilesError` instances (one class for every build target).
 
-use js_sys::{Array, Object, Reflect};
+use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use crate::export::{self, Attempt, Decision, Field, PageEnvelope, TransportFailure};
+use crate::format;
+use crate::page::{read_page, CountRecords};
 
 fn set(target: &Object, key: &str, value: impl Into<JsValue>) {
     // Setting a data property on a fresh plain object cannot fail.
@@ -170,7 +172,25 @@ impl ExportPlan {
         decision_to_js(self.0.after_transport_failure(attempt, failure, cause))
     }
 
-    /// Checks a parsed page's envelope fields and advances: `{ hasNext, nextStartingAfter }`.
+    /// Reads a page from its bytes without making JS objects, checks it and advances:
+    /// `{ hasNext, nextStartingAfter, records, bytes? }` where `bytes` is the page as `format`
+    /// (`"csv"` rows or `"ndjson"` lines; absent for `"envelope"`, which only checks the page).
+    #[wasm_bindgen(js_name = acceptRawPage)]
+    pub fn accept_raw_page(&mut self, body: &[u8], format: &str) -> Result<JsValue, JsValue> {
+        let (envelope, bytes) = match format {
+            "csv" => format::page_to_csv(body).map(|(e, b)| (e, Some(b))),
+            "ndjson" => format::page_to_ndjson(body).map(|(e, b)| (e, Some(b))),
+            _ => read_page(body, &mut CountRecords, ErrorKind::Protocol).map(|e| (e, None)),
+        }
+        .map_err(error_to_js)?;
+        let out = self.accept(envelope)?;
+        if let Some(bytes) = bytes {
+            set(&out, "bytes", Uint8Array::from(bytes.as_slice()));
+        }
+        Ok(out.into())
+    }
+
+    /// Checks a parsed page's envelope fields and advances: `{ hasNext, nextStartingAfter, records }`.
     #[wasm_bindgen(js_name = acceptPage)]
     pub fn accept_page(
         &mut self,
@@ -185,6 +205,10 @@ impl ExportPlan {
                 Array::is_array(v).then(|| v.unchecked_ref::<Array>().length() as usize)
             }),
         };
+        self.accept(envelope).map(JsValue::from)
+    }
+
+    fn accept(&mut self, envelope: PageEnvelope) -> Result<Object, JsValue> {
         let info = self.0.accept_page(envelope).map_err(error_to_js)?;
         let out = Object::new();
         set(&out, "hasNext", info.has_next);
@@ -194,8 +218,15 @@ impl ExportPlan {
             info.next_starting_after
                 .map_or(JsValue::UNDEFINED, JsValue::from),
         );
-        Ok(out.into())
+        set(&out, "records", info.records as f64);
+        Ok(out)
     }
+}
+
+/// The CSV header row the CSV stream starts with.
+#[wasm_bindgen(js_name = csvHeader)]
+pub fn csv_header() -> String {
+    format::CSV_HEADER.to_string()
 }
 
 fn decision_to_js(decision: Decision) -> JsValue {

@@ -1,1 +1,8 @@
-//! Page bytes to CSV and NDJSON, for edge workers that stream the export on.
+//! Page bytes to CSV and NDJSON, for edge workers that stream the export on: bytes in, bytes out,
+//! no JS objects in between.
+
+mod csv;
+mod ndjson;
+
+pub use csv::{page_to_csv, CSV_HEADER};
+pub use ndjson::{minify_json, page_to_ndjson};

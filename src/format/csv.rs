@@ -1,0 +1,246 @@
+//! CSV (RFC 4180, UTF-8, CRLF): one row per employee and non-rejected task, and one row with empty
+//! task columns for an employee without tasks, so that no employee is lost.
+
+use std::borrow::Cow;
+
+use serde::de::{Error as _, SeqAccess};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use crate::error::{ErrorKind, Result};
+use crate::export::PageEnvelope;
+use crate::page::{read_page, RecordsSink};
+
+/// The header row.
+pub const CSV_HEADER: &str = "external_id,task_id,task,validation_state,weekly_hours,ai_impact_level,ai_impact_rationale,skill_ids,skills,source_event_types\r\n";
+
+#[derive(Deserialize)]
+struct Record<'a> {
+    #[serde(borrow)]
+    external_id: Cow<'a, str>,
+    #[serde(borrow, default)]
+    tasks: Option<Vec<Node<'a>>>,
+    #[serde(borrow, default)]
+    hierarchy: Option<Vec<Node<'a>>>,
+}
+
+/// A list task, or a hierarchy node (a task node, or a group node without `task_id`).
+#[derive(Deserialize)]
+struct Node<'a> {
+    #[serde(borrow, default)]
+    task_id: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    task: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    validation_state: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    weekly_hours: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    ai_impact: Option<AiImpact<'a>>,
+    #[serde(borrow, default)]
+    linked_skills: Option<Vec<Skill<'a>>>,
+    #[serde(borrow, default)]
+    source_events: Option<Vec<SourceEvent<'a>>>,
+    #[serde(borrow, default)]
+    children: Option<Vec<Node<'a>>>,
+}
+
+#[derive(Deserialize)]
+struct AiImpact<'a> {
+    #[serde(borrow, default)]
+    level: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    rationale: Option<Cow<'a, str>>,
+}
+
+#[derive(Deserialize)]
+struct Skill<'a> {
+    #[serde(borrow, default)]
+    skill_id: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    skill: Option<Cow<'a, str>>,
+}
+
+#[derive(Deserialize)]
+struct SourceEvent<'a> {
+    #[serde(borrow, default)]
+    event_type: Option<Cow<'a, str>>,
+}
+
+struct CsvSink {
+    out: Vec<u8>,
+}
+
+impl RecordsSink for CsvSink {
+    fn records<'de, A: SeqAccess<'de>>(
+        &mut self,
+        mut seq: A,
+    ) -> std::result::Result<usize, A::Error> {
+        let mut n = 0;
+        while let Some(record) = seq
+            .next_element::<Record>()
+            .map_err(|e| A::Error::custom(format_args!("records[{n}]: {e}")))?
+        {
+            let before = self.out.len();
+            let nodes = record
+                .tasks
+                .as_deref()
+                .or(record.hierarchy.as_deref())
+                .unwrap_or(&[]);
+            write_tasks(&mut self.out, &record.external_id, nodes);
+            if self.out.len() == before {
+                field(&mut self.out, &record.external_id);
+                self.out.extend_from_slice(b",,,,,,,,,\r\n");
+            }
+            n += 1;
+        }
+        Ok(n)
+    }
+}
+
+/// Writes a row per non-rejected task node, depth-first in pre-order.
+fn write_tasks(out: &mut Vec<u8>, external_id: &str, nodes: &[Node]) {
+    for node in nodes {
+        if let Some(task_id) = &node.task_id {
+            if node.validation_state.as_deref() != Some("rejected") {
+                write_row(out, external_id, task_id, node);
+            }
+        }
+        if let Some(children) = &node.children {
+            write_tasks(out, external_id, children);
+        }
+    }
+}
+
+fn write_row(out: &mut Vec<u8>, external_id: &str, task_id: &str, t: &Node) {
+    field(out, external_id);
+    out.push(b',');
+    field(out, task_id);
+    out.push(b',');
+    field(out, t.task.as_deref().unwrap_or(""));
+    out.push(b',');
+    field(out, t.validation_state.as_deref().unwrap_or(""));
+    out.push(b',');
+    if let Some(hours) = t.weekly_hours.map(|h| h.get()).filter(|h| *h != "null") {
+        field(out, hours.trim_matches('"'));
+    }
+    out.push(b',');
+    let impact = t.ai_impact.as_ref();
+    field(out, impact.and_then(|i| i.level.as_deref()).unwrap_or(""));
+    out.push(b',');
+    field(
+        out,
+        impact.and_then(|i| i.rationale.as_deref()).unwrap_or(""),
+    );
+    out.push(b',');
+    let skills = t.linked_skills.as_deref().unwrap_or(&[]);
+    joined(
+        out,
+        skills.iter().map(|s| s.skill_id.as_deref().unwrap_or("")),
+    );
+    out.push(b',');
+    joined(out, skills.iter().map(|s| s.skill.as_deref().unwrap_or("")));
+    out.push(b',');
+    let events = t.source_events.as_deref().unwrap_or(&[]);
+    joined(
+        out,
+        events.iter().map(|e| e.event_type.as_deref().unwrap_or("")),
+    );
+    out.extend_from_slice(b"\r\n");
+}
+
+/// A list joined with `;`, as one field.
+fn joined<'a>(out: &mut Vec<u8>, items: impl Iterator<Item = &'a str>) {
+    let mut text = String::new();
+    for (i, item) in items.enumerate() {
+        if i > 0 {
+            text.push(';');
+        }
+        text.push_str(item);
+    }
+    field(out, &text);
+}
+
+/// One field, quoted when RFC 4180 requires it.
+fn field(out: &mut Vec<u8>, value: &str) {
+    if value
+        .bytes()
+        .any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n'))
+    {
+        out.push(b'"');
+        for b in value.bytes() {
+            if b == b'"' {
+                out.push(b'"');
+            }
+            out.push(b);
+        }
+        out.push(b'"');
+    } else {
+        out.extend_from_slice(value.as_bytes());
+    }
+}
+
+/// The records of a page body as CSV rows (no header), with the page's envelope.
+pub fn page_to_csv(body: &[u8]) -> Result<(PageEnvelope, Vec<u8>)> {
+    let mut sink = CsvSink {
+        out: Vec::with_capacity(body.len() / 2),
+    };
+    let envelope = read_page(body, &mut sink, ErrorKind::Protocol)?;
+    Ok((envelope, sink.out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn csv(body: &[u8]) -> String {
+        String::from_utf8(page_to_csv(body).unwrap().1).unwrap()
+    }
+
+    #[test]
+    fn fixture_rows() {
+        let list = csv(include_bytes!(
+            "../../../shared/api/fixtures/page-list.json"
+        ));
+        let rows: Vec<&str> = list.split("\r\n").filter(|r| !r.is_empty()).collect();
+        assert_eq!(rows, [
+            "61a6e076-d780-11ec-9d64-0242ac120002,write-unit-tests,Write unit tests,validated,5,H2,Portions can be automated via LLM test generation,4b85469d-6729-4d70-9876-a0faa2a2f63b;e03c1859-3bae-4700-b2c5-ede2937038de,Python;Test-Driven Development,project",
+            "61a6e076-d780-11ec-9d64-0242ac120002,review-pull-requests,Review pull requests,suggested,,H3,Requires human judgment for code quality assessment,4b85469d-6729-4d70-9876-a0faa2a2f63b,Python,job",
+            "0b7e2f5a-91c4-4d2b-8e6a-3f1d9c7b5a20,,,,,,,,,",
+            "7d3f1c22-5b8e-4c1a-9f0e-2a6b8c4d1e37,plan-sprint-capacity,Plan sprint capacity,validated,2.5,H1,Forecasting from ticket history is largely automatable,9a1c7e44-2d3b-4f6a-8c5e-1b2d3e4f5a6b,Agile Project Management,job",
+        ]);
+        // The hierarchy shape of the same employees gives the same rows.
+        assert_eq!(
+            csv(include_bytes!(
+                "../../../shared/api/fixtures/page-hierarchy.json"
+            )),
+            list
+        );
+        assert_eq!(CSV_HEADER.split(',').count(), 10);
+    }
+
+    #[test]
+    fn quotes_what_rfc_4180_requires() {
+        let body = br#"{"has_next":false,"records":[{"external_id":"a,b","tasks":[{"task_id":"t","task":"Say \"hi\"\nthen go","validation_state":"validated"}]}]}"#;
+        assert_eq!(
+            csv(body),
+            "\"a,b\",t,\"Say \"\"hi\"\"\nthen go\",validated,,,,,,\r\n"
+        );
+    }
+
+    #[test]
+    fn an_employee_with_only_rejected_tasks_still_has_a_row() {
+        let body = br#"{"has_next":false,"records":[{"external_id":"e","tasks":[{"task_id":"t","task":"T","validation_state":"rejected"}]}]}"#;
+        assert_eq!(csv(body), "e,,,,,,,,,\r\n");
+    }
+
+    #[test]
+    fn a_record_without_external_id_is_an_error_naming_it() {
+        let err = page_to_csv(
+            br#"{"has_next":false,"records":[{"external_id":"a","tasks":[]},{"tasks":[]}]}"#,
+        )
+        .unwrap_err();
+        assert!(err.message.contains("records[1]"), "{}", err.message);
+        assert!(err.message.contains("external_id"), "{}", err.message);
+    }
+}
