@@ -148,6 +148,16 @@ export declare class Export<R = ListRecord> implements AsyncIterable<R> {
   pages(): AsyncGenerator<ExportPage<R>, void, undefined>;
   /** Every record; refuses with an error when more than `max` (default 10000) would be collected. */
   toArray(options?: { max?: number }): Promise<R[]>;
+  /**
+   * The export as CSV (RFC 4180, UTF-8, header row): one row per employee and non-rejected task
+   * (`external_id, task_id, task, validation_state, weekly_hours, ai_impact_level,
+   * ai_impact_rationale, skill_ids, skills, source_event_types`, lists joined with `;`), and one
+   * row with empty task columns for an employee without tasks. A page is fetched only when the
+   * stream is read; cancelling the stream cancels the export.
+   */
+  toCsvStream(): ReadableStream<Uint8Array>;
+  /** The export as NDJSON, one record per line; back-pressure and cancellation as `toCsvStream`. */
+  toNdjsonStream(): ReadableStream<Uint8Array>;
   /** Pass as `startingAfter` to a new export to continue with exactly the records not yet handed out. */
   readonly cursor: string | undefined;
   /** Whether every record has been handed out. */
@@ -163,6 +173,27 @@ export declare class TaskProfilesClient {
   /** Returns the export without sending anything; throws a TaskProfilesError on invalid params. */
   exportTaskProfiles<F extends ResponseFormat = "list">(params?: ExportParams<F>): Export<RecordOf<F>>;
 }
+
+export interface ClientCredentialsOptions {
+  clientId: string;
+  clientSecret: string;
+  tenant: string;
+  /** The region's token endpoint and audience (EU: eu3.techwolf.ai, US: us3.techwolf.ai). */
+  region?: "eu" | "us";
+  /** Another token endpoint (e.g. the sandbox's `/oauth/token`); needs `audience`. */
+  tokenUrl?: string;
+  audience?: string;
+  scopes?: string[];
+  fetch?: (input: string, init: RequestInit) => Promise<Response>;
+  /** Allow use in a browser page, where every visitor could read the secret. */
+  dangerouslyAllowBrowser?: boolean;
+}
+
+/**
+ * OAuth 2.0 client credentials as a token function for `TaskProfilesClient`: cached until 60 s
+ * before expiry, one request shared by concurrent callers, renewed after a 401.
+ */
+export declare function clientCredentials(options: ClientCredentialsOptions & ({ region: "eu" | "us" } | { tokenUrl: string; audience: string })): TokenFunction;
 
 export type ErrorKind =
   | "invalid_params" | "auth" | "rate_limited" | "http" | "network" | "timeout" | "aborted" | "protocol" | "invalid_input";
