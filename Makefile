@@ -26,6 +26,9 @@ test-wasm:
 test-js:
 	node --test --test-reporter=spec tests/js/
 
+bench: build sandbox
+	@node bench/bench.mjs
+
 lint:
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
