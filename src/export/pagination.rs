@@ -228,3 +228,50 @@ mod tests {
         assert_eq!(p.pages(), 1);
     }
 }
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod laws {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Any sequence of pages with fresh cursors is walked to its end, counting every record;
+        /// a cursor that comes back is refused however late it comes back.
+        #[test]
+        fn walks_fresh_cursors_and_refuses_any_repeat(
+            sizes in prop::collection::vec(0usize..120, 1..40),
+            repeat_from in any::<prop::sample::Index>(),
+        ) {
+            let mut p = Pagination::new(None);
+            let last = sizes.len() - 1;
+            for (i, &n) in sizes.iter().enumerate() {
+                let more = i < last;
+                let cursor = more.then(|| format!("c{i}"));
+                let info = p.accept(PageEnvelope {
+                    has_next: Field::Value(more),
+                    next_starting_after: cursor.clone().map_or(Field::Missing, Field::Value),
+                    records: Field::Value(n),
+                }).unwrap();
+                prop_assert_eq!(info.next_starting_after, cursor);
+            }
+            prop_assert!(p.is_finished());
+            prop_assert_eq!(p.records(), sizes.iter().sum::<usize>() as u64);
+
+            let mut q = Pagination::new(None);
+            let k = repeat_from.index(sizes.len());
+            for i in 0..=k {
+                q.accept(PageEnvelope {
+                    has_next: Field::Value(true),
+                    next_starting_after: Field::Value(format!("c{i}")),
+                    records: Field::Value(1),
+                }).unwrap();
+            }
+            let again = q.accept(PageEnvelope {
+                has_next: Field::Value(true),
+                next_starting_after: Field::Value(format!("c{}", k / 2)),
+                records: Field::Value(1),
+            });
+            prop_assert!(again.is_err());
+        }
+    }
+}

@@ -394,3 +394,40 @@ mod tests {
         assert!(e.message.contains("ECONNREFUSED"));
     }
 }
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod laws {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Backoff stays within [0, min(cap, base * 2^retries)] and its ceiling never shrinks.
+        #[test]
+        fn backoff_is_bounded_and_its_ceiling_grows(retries in 0u32..64, jitter in 0.0f64..1.0) {
+            let p = RetryPolicy::default();
+            let ceiling = |r: u32| p.base_delay_ms.saturating_mul(1u64 << r.min(32)).min(p.max_delay_ms);
+            let delay = p.backoff_ms(retries, jitter);
+            prop_assert!(delay <= ceiling(retries));
+            prop_assert!(ceiling(retries) <= ceiling(retries + 1));
+        }
+
+        /// Whatever the status, a request is never retried more than max_retries times,
+        /// and only 408, 429 and 5xx are retried at all.
+        #[test]
+        fn retries_are_bounded(status in 100u16..600, retries in 0u32..10, max in 0u32..6) {
+            let p = RetryPolicy { max_retries: max, ..RetryPolicy::default() };
+            let attempt = Attempt { retries, token_refreshed: true, jitter: 0.3 };
+            let d = p.after_response(attempt, status, None, None, SystemTime::UNIX_EPOCH);
+            let retryable = status == 408 || status == 429 || status >= 500;
+            match d {
+                Decision::Retry { .. } => prop_assert!(retryable && retries < max),
+                Decision::Accept => prop_assert!((200..300).contains(&status)),
+                Decision::RefreshToken => prop_assert!(false, "the token was already refreshed"),
+                Decision::Fail(e) => {
+                    prop_assert!(!(200..300).contains(&status));
+                    prop_assert_eq!(e.status, Some(status));
+                }
+            }
+        }
+    }
+}
