@@ -35,13 +35,22 @@ impl RecordsSink for CountRecords {
 /// Reads a page body: the envelope, with `records` handed to `sink`. A body that is not a JSON
 /// object, or a record the sink refuses, is an error of `kind` (`Protocol` for bytes from the
 /// server, `InvalidInput` for bytes from the caller).
-pub fn read_page<S: RecordsSink>(bytes: &[u8], sink: &mut S, kind: ErrorKind) -> Result<PageEnvelope> {
+pub fn read_page<S: RecordsSink>(
+    bytes: &[u8],
+    sink: &mut S,
+    kind: ErrorKind,
+) -> Result<PageEnvelope> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let envelope = de
         .deserialize_any(PageVisitor { sink })
         .and_then(|e| de.end().map(|()| e))
         .map_err(|e| Error::new(kind, format!("page: {e}")))?;
-    envelope.map_err(|wrong| Error::new(kind, format!("page: the body is {wrong}, not a JSON object")))
+    envelope.map_err(|wrong| {
+        Error::new(
+            kind,
+            format!("page: the body is {wrong}, not a JSON object"),
+        )
+    })
 }
 
 struct PageVisitor<'s, S> {
@@ -55,7 +64,10 @@ impl<'de, S: RecordsSink> Visitor<'de> for PageVisitor<'_, S> {
         f.write_str("a page object")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Self::Value, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<Self::Value, A::Error> {
         let mut envelope = PageEnvelope {
             has_next: Field::Missing,
             next_starting_after: Field::Missing,
@@ -76,7 +88,11 @@ impl<'de, S: RecordsSink> Visitor<'de> for PageVisitor<'_, S> {
                         other => Field::Wrong(json_type(&other)),
                     }
                 }
-                "records" => envelope.records = map.next_value_seed(RecordsSeed { sink: &mut *self.sink })?,
+                "records" => {
+                    envelope.records = map.next_value_seed(RecordsSeed {
+                        sink: &mut *self.sink,
+                    })?
+                }
                 _ => {
                     map.next_value::<IgnoredAny>()?;
                 }
@@ -85,7 +101,10 @@ impl<'de, S: RecordsSink> Visitor<'de> for PageVisitor<'_, S> {
         Ok(Ok(envelope))
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Self::Value, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(
+        self,
+        mut seq: A,
+    ) -> std::result::Result<Self::Value, A::Error> {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
         Ok(Err("an array"))
     }
@@ -122,7 +141,10 @@ struct RecordsSeed<'s, S> {
 impl<'de, S: RecordsSink> DeserializeSeed<'de> for RecordsSeed<'_, S> {
     type Value = Field<usize>;
 
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Field<usize>, D::Error> {
+    fn deserialize<D: Deserializer<'de>>(
+        self,
+        d: D,
+    ) -> std::result::Result<Field<usize>, D::Error> {
         d.deserialize_any(self)
     }
 }
@@ -138,7 +160,10 @@ impl<'de, S: RecordsSink> Visitor<'de> for RecordsSeed<'_, S> {
         self.sink.records(seq).map(Field::Value)
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Field<usize>, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<Field<usize>, A::Error> {
         while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
         Ok(Field::Wrong("an object"))
     }
@@ -201,7 +226,8 @@ mod tests {
 
     #[test]
     fn wrong_types_and_missing_fields_are_reported_not_guessed() {
-        let e = envelope(r#"{"has_next":"yes","next_starting_after":5,"records":{},"extra":[1]}"#).unwrap();
+        let e = envelope(r#"{"has_next":"yes","next_starting_after":5,"records":{},"extra":[1]}"#)
+            .unwrap();
         assert_eq!(e.has_next, Field::Wrong("a string"));
         assert_eq!(e.next_starting_after, Field::Wrong("a number"));
         assert_eq!(e.records, Field::Wrong("an object"));

@@ -1,0 +1,368 @@
+//! The mergeable counters behind [`super::TaskStats`], and how records and other aggregates
+//! update them.
+//!
+//! Every quantity is a count or an [`ExactSum`], so adding records in any grouping and merging
+//! aggregates in any order reach the same state. Ids are interned once into dense indices so
+//! that the per-task work is a hash lookup and a few `Vec` increments, with no allocation.
+
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
+
+use super::exact_sum::ExactSum;
+use super::parse::{Scratch, TaskEv};
+
+/// `validation_state` of the tasks every aggregate but the state counts leaves out.
+pub(crate) const REJECTED: &str = "rejected";
+/// `ai_impact.level` used when a task has no AI impact level.
+pub(crate) const UNKNOWN_LEVEL: &str = "unknown";
+
+/// Byte equality 8 bytes at a time. Why not `==`: in wasm `==` on slices calls a byte-wise
+/// `memcmp`, which showed up at 7% of `add_page`; ids and names are compared for every task.
+#[inline]
+pub(crate) fn fast_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let word = |c: &[u8]| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        u64::from_ne_bytes(w)
+    };
+    let mut ca = a.chunks_exact(8);
+    let mut cb = b.chunks_exact(8);
+    for (x, y) in (&mut ca).zip(&mut cb) {
+        if word(x) != word(y) {
+            return false;
+        }
+    }
+    ca.remainder()
+        .iter()
+        .zip(cb.remainder())
+        .all(|(x, y)| x == y)
+}
+
+/// Up to this many names, an interner finds a name by scanning rather than hashing: states,
+/// levels and event types are a handful of short strings looked up for every task.
+const SCAN_LIMIT: usize = 8;
+
+/// Strings to dense indices, in order of first sight.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Interner {
+    map: FxHashMap<Box<str>, u32>,
+    names: Vec<Box<str>>,
+}
+
+impl Interner {
+    /// The index of `s`, and whether it was new.
+    #[inline]
+    pub(crate) fn intern(&mut self, s: &str) -> (u32, bool) {
+        if self.names.len() <= SCAN_LIMIT {
+            if let Some(i) = self
+                .names
+                .iter()
+                .position(|n| fast_eq(n.as_bytes(), s.as_bytes()))
+            {
+                return (i as u32, false);
+            }
+        } else if let Some(&i) = self.map.get(s) {
+            return (i, false);
+        }
+        let i = self.names.len() as u32;
+        self.names.push(s.into());
+        self.map.insert(s.into(), i);
+        (i, true)
+    }
+
+    pub(crate) fn name(&self, i: u32) -> &str {
+        &self.names[i as usize]
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.names.len()
+    }
+}
+
+/// Counters of one task for one (AI impact level, validation state) pair.
+#[derive(Clone, Debug)]
+pub(crate) struct Cell {
+    pub level: u32,
+    pub state: u32,
+    /// Assignments of the task with this level and state.
+    pub tasks: u64,
+    /// Records holding at least one such assignment.
+    pub employees: u64,
+    /// Assignments that had `weekly_hours`.
+    pub with_hours: u64,
+    pub hours: ExactSum,
+}
+
+/// Counters of one distinct non-rejected task.
+///
+/// Employee counts are kept per task, per level, per state and per (level, state) cell because
+/// distinct-record counts cannot be added up from finer ones; with all four, a tree grouped by
+/// any combination of the two dimensions is exact.
+#[derive(Clone, Debug)]
+pub(crate) struct TaskAgg {
+    /// Display name: the smallest (by code point) of all names seen for the task id.
+    pub name: Box<str>,
+    pub employees: u64,
+    pub cells: Vec<Cell>,
+    pub level_employees: Vec<(u32, u64)>,
+    pub state_employees: Vec<(u32, u64)>,
+}
+
+impl TaskAgg {
+    fn new(name: &str) -> TaskAgg {
+        TaskAgg {
+            name: name.into(),
+            employees: 0,
+            cells: Vec::new(),
+            level_employees: Vec::new(),
+            state_employees: Vec::new(),
+        }
+    }
+
+    #[inline]
+    pub(crate) fn cell_mut(&mut self, level: u32, state: u32) -> &mut Cell {
+        let i = match self
+            .cells
+            .iter()
+            .position(|c| c.level == level && c.state == state)
+        {
+            Some(i) => i,
+            None => {
+                self.cells.push(Cell {
+                    level,
+                    state,
+                    tasks: 0,
+                    employees: 0,
+                    with_hours: 0,
+                    hours: ExactSum::default(),
+                });
+                self.cells.len() - 1
+            }
+        };
+        &mut self.cells[i]
+    }
+}
+
+/// Counters of one distinct skill linked to non-rejected tasks.
+#[derive(Clone, Debug)]
+pub(crate) struct SkillAgg {
+    /// Display name: the smallest (by code point) of all names seen for the skill id.
+    pub name: Box<str>,
+    /// Non-rejected task assignments linking the skill (once per assignment).
+    pub tasks: u64,
+    /// Records linking the skill from a non-rejected task.
+    pub employees: u64,
+    // Dedupe stamps (not part of the value): the last record / assignment that counted it.
+    last_record: u64,
+    last_assign: u64,
+}
+
+impl SkillAgg {
+    pub(crate) fn new(name: &str, tasks: u64, employees: u64) -> SkillAgg {
+        SkillAgg {
+            name: name.into(),
+            tasks,
+            employees,
+            last_record: 0,
+            last_assign: 0,
+        }
+    }
+}
+
+/// All counters of an aggregate.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Agg {
+    pub employees: u64,
+    /// Non-rejected tasks per record → number of records.
+    pub tasks_per_employee: BTreeMap<u64, u64>,
+    pub states: Interner,
+    /// Task assignments per validation state, rejected included (indexed like `states`).
+    pub state_counts: Vec<u64>,
+    pub levels: Interner,
+    pub event_types: Interner,
+    /// Source events of non-rejected tasks per event type (indexed like `event_types`).
+    pub event_counts: Vec<u64>,
+    pub task_ids: Interner,
+    pub tasks: Vec<TaskAgg>,
+    pub skill_ids: Interner,
+    pub skills: Vec<SkillAgg>,
+    // Reusable scratch, not part of the value.
+    record_seq: u64,
+    assign_seq: u64,
+    triples: Vec<(u32, u32, u32)>,
+    seen_states: Vec<u32>,
+}
+
+fn bump(v: &mut Vec<(u32, u64)>, key: u32, n: u64) {
+    match v.iter_mut().find(|(k, _)| *k == key) {
+        Some((_, c)) => *c += n,
+        None => v.push((key, n)),
+    }
+}
+
+fn bump_index(v: &mut Vec<u64>, i: u32, n: u64) {
+    let i = i as usize;
+    if v.len() <= i {
+        v.resize(i + 1, 0);
+    }
+    v[i] += n;
+}
+
+/// Keeps the smaller name so that the result does not depend on the order names were seen in.
+#[inline]
+fn keep_smaller(slot: &mut Box<str>, name: &str) {
+    if !fast_eq(name.as_bytes(), slot.as_bytes()) && name < &**slot {
+        *slot = name.into();
+    }
+}
+
+impl Agg {
+    /// Adds every record of a validated parse. Cannot fail.
+    pub(crate) fn apply(&mut self, s: &Scratch<'_>) {
+        let mut start = 0usize;
+        for &end in &s.records {
+            let end = end as usize;
+            self.add_record(&s.tasks[start..end], s);
+            start = end;
+        }
+    }
+
+    fn add_record(&mut self, tasks: &[TaskEv<'_>], s: &Scratch<'_>) {
+        self.employees += 1;
+        self.record_seq += 1;
+        self.triples.clear();
+        for t in tasks {
+            let (state, _) = self.states.intern(&t.state);
+            bump_index(&mut self.state_counts, state, 1);
+            if t.state == REJECTED {
+                continue;
+            }
+            let (level, _) = self
+                .levels
+                .intern(t.level.as_deref().unwrap_or(UNKNOWN_LEVEL));
+            let (task, new) = self.task_ids.intern(&t.id);
+            if new {
+                self.tasks.push(TaskAgg::new(&t.name));
+            }
+            let agg = &mut self.tasks[task as usize];
+            keep_smaller(&mut agg.name, &t.name);
+            let cell = agg.cell_mut(level, state);
+            cell.tasks += 1;
+            if let Some(h) = t.hours {
+                cell.hours.add(h);
+                cell.with_hours += 1;
+            }
+            self.triples.push((task, level, state));
+
+            self.assign_seq += 1;
+            for sk in &s.skills[t.skills.0 as usize..t.skills.1 as usize] {
+                let (i, new) = self.skill_ids.intern(&sk.id);
+                if new {
+                    self.skills.push(SkillAgg::new(&sk.name, 0, 0));
+                }
+                let agg = &mut self.skills[i as usize];
+                keep_smaller(&mut agg.name, &sk.name);
+                if agg.last_assign == self.assign_seq {
+                    continue;
+                }
+                agg.last_assign = self.assign_seq;
+                agg.tasks += 1;
+                if agg.last_record != self.record_seq {
+                    agg.last_record = self.record_seq;
+                    agg.employees += 1;
+                }
+            }
+            for e in &s.events[t.events.0 as usize..t.events.1 as usize] {
+                let (i, _) = self.event_types.intern(e);
+                bump_index(&mut self.event_counts, i, 1);
+            }
+        }
+        *self
+            .tasks_per_employee
+            .entry(self.triples.len() as u64)
+            .or_insert(0) += 1;
+
+        // Distinct-record counts: sorted triples group by task, then by level within a task.
+        self.triples.sort_unstable();
+        self.triples.dedup();
+        let mut i = 0;
+        while i < self.triples.len() {
+            let task = self.triples[i].0;
+            let mut j = i;
+            while j < self.triples.len() && self.triples[j].0 == task {
+                j += 1;
+            }
+            let agg = &mut self.tasks[task as usize];
+            agg.employees += 1;
+            self.seen_states.clear();
+            for (k, &(_, level, state)) in self.triples[i..j].iter().enumerate() {
+                if k == 0 || self.triples[i + k - 1].1 != level {
+                    bump(&mut agg.level_employees, level, 1);
+                }
+                agg.cell_mut(level, state).employees += 1;
+                if !self.seen_states.contains(&state) {
+                    self.seen_states.push(state);
+                    bump(&mut agg.state_employees, state, 1);
+                }
+            }
+            i = j;
+        }
+    }
+
+    /// Adds another aggregate's counters (records of the two are taken to be distinct).
+    pub(crate) fn merge(&mut self, o: &Agg) {
+        self.employees += o.employees;
+        for (&k, &n) in &o.tasks_per_employee {
+            *self.tasks_per_employee.entry(k).or_insert(0) += n;
+        }
+        let state_map: Vec<u32> = (0..o.states.len() as u32)
+            .map(|i| self.states.intern(o.states.name(i)).0)
+            .collect();
+        let level_map: Vec<u32> = (0..o.levels.len() as u32)
+            .map(|i| self.levels.intern(o.levels.name(i)).0)
+            .collect();
+        for (i, &n) in o.state_counts.iter().enumerate() {
+            bump_index(&mut self.state_counts, state_map[i], n);
+        }
+        for (i, &n) in o.event_counts.iter().enumerate() {
+            let (j, _) = self.event_types.intern(o.event_types.name(i as u32));
+            bump_index(&mut self.event_counts, j, n);
+        }
+        for (i, ot) in o.tasks.iter().enumerate() {
+            let (t, new) = self.task_ids.intern(o.task_ids.name(i as u32));
+            if new {
+                self.tasks.push(TaskAgg::new(&ot.name));
+            }
+            let agg = &mut self.tasks[t as usize];
+            keep_smaller(&mut agg.name, &ot.name);
+            agg.employees += ot.employees;
+            for c in &ot.cells {
+                let cell = agg.cell_mut(level_map[c.level as usize], state_map[c.state as usize]);
+                cell.tasks += c.tasks;
+                cell.employees += c.employees;
+                cell.with_hours += c.with_hours;
+                cell.hours.add_sum(&c.hours);
+            }
+            for &(l, n) in &ot.level_employees {
+                bump(&mut agg.level_employees, level_map[l as usize], n);
+            }
+            for &(st, n) in &ot.state_employees {
+                bump(&mut agg.state_employees, state_map[st as usize], n);
+            }
+        }
+        for (i, os) in o.skills.iter().enumerate() {
+            let (s, new) = self.skill_ids.intern(o.skill_ids.name(i as u32));
+            if new {
+                self.skills.push(SkillAgg::new(&os.name, 0, 0));
+            }
+            let agg = &mut self.skills[s as usize];
+            keep_smaller(&mut agg.name, &os.name);
+            agg.tasks += os.tasks;
+            agg.employees += os.employees;
+        }
+    }
+}

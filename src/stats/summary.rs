@@ -1,0 +1,247 @@
+//! The organisation-wide summary: what `TaskStats.summary()` returns to JS.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::aggregate::{Agg, REJECTED};
+use super::exact_sum::ExactSum;
+
+/// Organisation-wide figures over every record added (serialises to the camelCase JS shape).
+///
+/// Rejected tasks (`validation_state == "rejected"`) count only in `validation_states` and
+/// `rejected_tasks`. Every hour figure is the exact sum rounded once, so it is the same for any
+/// split of the records into pages and shards.
+#[derive(Serialize, Debug, Clone, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Summary {
+    /// Records added.
+    pub employees: u64,
+    /// Records with no task other than rejected ones.
+    pub employees_without_tasks: u64,
+    /// Non-rejected task assignments.
+    pub tasks: u64,
+    /// Rejected task assignments.
+    pub rejected_tasks: u64,
+    /// Distinct `task_id` among non-rejected tasks.
+    pub distinct_tasks: u64,
+    /// Distinct `skill_id` linked to non-rejected tasks.
+    pub distinct_skills: u64,
+    /// Non-rejected tasks per employee, over all employees.
+    pub tasks_per_employee: TasksPerEmployee,
+    /// Task assignments per validation state, rejected included.
+    pub validation_states: BTreeMap<String, u64>,
+    /// Non-rejected tasks by `ai_impact.level` (`"unknown"` when absent).
+    pub ai_impact: BTreeMap<String, AiImpactStats>,
+    /// Weekly hours of non-rejected tasks.
+    pub weekly_hours: WeeklyHours,
+    /// Most widespread non-rejected tasks: employees desc, then task id asc; at most top N.
+    pub top_tasks: Vec<TopTask>,
+    /// Most widespread skills: employees desc, then tasks desc, then skill id asc; at most top N.
+    pub top_skills: Vec<TopSkill>,
+    /// Source events of non-rejected tasks by `event_type`.
+    pub source_event_types: BTreeMap<String, u64>,
+}
+
+/// Distribution of non-rejected tasks per employee (all zero when there are no employees).
+#[derive(Serialize, Debug, Clone, PartialEq)]
+pub struct TasksPerEmployee {
+    /// Tasks / employees.
+    pub mean: f64,
+    /// Nearest-rank median.
+    pub p50: u64,
+    /// Nearest-rank 90th percentile.
+    pub p90: u64,
+    pub max: u64,
+}
+
+/// Non-rejected tasks of one AI impact level.
+#[derive(Serialize, Debug, Clone, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct AiImpactStats {
+    /// Task assignments.
+    pub tasks: u64,
+    /// Sum of their weekly hours.
+    pub weekly_hours: f64,
+}
+
+/// Weekly hours of non-rejected tasks.
+#[derive(Serialize, Debug, Clone, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct WeeklyHours {
+    /// Sum over all tasks that have hours.
+    pub total: f64,
+    /// Tasks that have `weekly_hours`.
+    pub tasks_with_hours: u64,
+    /// `total / employees` (0 without employees).
+    pub mean_per_employee: f64,
+}
+
+/// One entry of [`Summary::top_tasks`].
+#[derive(Serialize, Debug, Clone, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct TopTask {
+    pub task_id: String,
+    /// Display name: the smallest (by code point) of the names seen for this id.
+    pub task: String,
+    /// Records holding the task.
+    pub employees: u64,
+    /// Sum of the task's weekly hours.
+    pub weekly_hours: f64,
+}
+
+/// One entry of [`Summary::top_skills`].
+#[derive(Serialize, Debug, Clone, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct TopSkill {
+    pub skill_id: String,
+    /// Display name: the smallest (by code point) of the names seen for this id.
+    pub skill: String,
+    /// Non-rejected task assignments linking the skill.
+    pub tasks: u64,
+    /// Records linking the skill from a non-rejected task.
+    pub employees: u64,
+}
+
+/// Value at 1-based nearest rank `ceil(p/100 * n)` of the distribution `count → records`.
+fn percentile(dist: &BTreeMap<u64, u64>, n: u64, p: u64) -> u64 {
+    if n == 0 {
+        return 0;
+    }
+    let rank = ((p as u128 * n as u128).div_ceil(100)).max(1);
+    let mut seen = 0u128;
+    for (&k, &c) in dist {
+        seen += c as u128;
+        if seen >= rank {
+            return k;
+        }
+    }
+    dist.keys().next_back().copied().unwrap_or(0)
+}
+
+pub(crate) fn summarize(a: &Agg, top_n: usize) -> Summary {
+    let records: u64 = a.tasks_per_employee.values().sum();
+    let tasks: u64 = a.tasks.iter().flat_map(|t| &t.cells).map(|c| c.tasks).sum();
+
+    let mut validation_states = BTreeMap::new();
+    let mut rejected_tasks = 0;
+    for (i, &n) in a.state_counts.iter().enumerate() {
+        if n == 0 {
+            continue;
+        }
+        let name = a.states.name(i as u32);
+        if name == REJECTED {
+            rejected_tasks = n;
+        }
+        validation_states.insert(name.to_owned(), n);
+    }
+
+    let mut by_level: BTreeMap<&str, (u64, ExactSum)> = BTreeMap::new();
+    let mut total = ExactSum::default();
+    let mut tasks_with_hours = 0;
+    let mut task_hours = Vec::with_capacity(a.tasks.len());
+    for t in &a.tasks {
+        let mut th = ExactSum::default();
+        for c in &t.cells {
+            let e = by_level.entry(a.levels.name(c.level)).or_default();
+            e.0 += c.tasks;
+            e.1.add_sum(&c.hours);
+            th.add_sum(&c.hours);
+            tasks_with_hours += c.with_hours;
+        }
+        total.add_sum(&th);
+        task_hours.push(th.value());
+    }
+    let total = total.value();
+
+    let mut order: Vec<usize> = (0..a.tasks.len()).collect();
+    order.sort_unstable_by(|&x, &y| {
+        a.tasks[y]
+            .employees
+            .cmp(&a.tasks[x].employees)
+            .then_with(|| a.task_ids.name(x as u32).cmp(a.task_ids.name(y as u32)))
+    });
+    let top_tasks = order
+        .iter()
+        .take(top_n)
+        .map(|&i| TopTask {
+            task_id: a.task_ids.name(i as u32).to_owned(),
+            task: a.tasks[i].name.to_string(),
+            employees: a.tasks[i].employees,
+            weekly_hours: task_hours[i],
+        })
+        .collect();
+
+    let mut order: Vec<usize> = (0..a.skills.len()).collect();
+    order.sort_unstable_by(|&x, &y| {
+        let (sx, sy) = (&a.skills[x], &a.skills[y]);
+        sy.employees
+            .cmp(&sx.employees)
+            .then(sy.tasks.cmp(&sx.tasks))
+            .then_with(|| a.skill_ids.name(x as u32).cmp(a.skill_ids.name(y as u32)))
+    });
+    let top_skills = order
+        .iter()
+        .take(top_n)
+        .map(|&i| TopSkill {
+            skill_id: a.skill_ids.name(i as u32).to_owned(),
+            skill: a.skills[i].name.to_string(),
+            tasks: a.skills[i].tasks,
+            employees: a.skills[i].employees,
+        })
+        .collect();
+
+    let source_event_types = a
+        .event_counts
+        .iter()
+        .enumerate()
+        .filter(|(_, &n)| n > 0)
+        .map(|(i, &n)| (a.event_types.name(i as u32).to_owned(), n))
+        .collect();
+
+    let per_employee = |x: f64| {
+        if records == 0 {
+            0.0
+        } else {
+            x / records as f64
+        }
+    };
+    Summary {
+        employees: records,
+        employees_without_tasks: a.tasks_per_employee.get(&0).copied().unwrap_or(0),
+        tasks,
+        rejected_tasks,
+        distinct_tasks: a.tasks.len() as u64,
+        distinct_skills: a.skills.len() as u64,
+        tasks_per_employee: TasksPerEmployee {
+            mean: per_employee(tasks as f64),
+            p50: percentile(&a.tasks_per_employee, records, 50),
+            p90: percentile(&a.tasks_per_employee, records, 90),
+            max: a
+                .tasks_per_employee
+                .keys()
+                .next_back()
+                .copied()
+                .unwrap_or(0),
+        },
+        validation_states,
+        ai_impact: by_level
+            .into_iter()
+            .map(|(k, (tasks, h))| {
+                let stats = AiImpactStats {
+                    tasks,
+                    weekly_hours: h.value(),
+                };
+                (k.to_owned(), stats)
+            })
+            .collect(),
+        weekly_hours: WeeklyHours {
+            total,
+            tasks_with_hours,
+            mean_per_employee: per_employee(total),
+        },
+        top_tasks,
+        top_skills,
+        source_event_types,
+    }
+}

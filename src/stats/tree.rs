@@ -1,0 +1,214 @@
+//! The organisation-wide task tree a treemap or sunburst draws directly (`d3.hierarchy` input).
+
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::aggregate::{Agg, TaskAgg};
+use super::exact_sum::ExactSum;
+use crate::error::{Error, Result};
+
+/// Name of the root node.
+pub const ROOT_NAME: &str = "All tasks";
+
+/// A task dimension the tree can group by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Dimension {
+    /// `ai_impact.level` (`"unknown"` when absent).
+    AiImpactLevel,
+    /// `validation_state` (rejected tasks never appear).
+    ValidationState,
+}
+
+impl Dimension {
+    /// Parses the JS spelling (`"ai_impact_level"`, `"validation_state"`).
+    pub fn parse(s: &str) -> Result<Dimension> {
+        match s {
+            "ai_impact_level" => Ok(Dimension::AiImpactLevel),
+            "validation_state" => Ok(Dimension::ValidationState),
+            other => Err(Error::invalid_params(
+                "by",
+                format!("unknown dimension {other:?}; expected \"ai_impact_level\" or \"validation_state\""),
+            )),
+        }
+    }
+
+    /// The JS spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Dimension::AiImpactLevel => "ai_impact_level",
+            Dimension::ValidationState => "validation_state",
+        }
+    }
+}
+
+/// Where a task sits in a task taxonomy, for [`TreeBy::Taxonomy`].
+///
+/// Kept as a trait so that the stats do not depend on how a taxonomy is learned or stored
+/// (`crate::shape` implements it for its taxonomy).
+pub trait TaskPlacement {
+    /// Names of the groups enclosing `task_id`, outermost first; `None` when the task is unknown
+    /// (it then goes to the top level). An empty path also means the top level.
+    fn path_names(&self, task_id: &str) -> Option<Vec<String>>;
+}
+
+/// How [`super::TaskStats::tree`] groups the tasks.
+pub enum TreeBy<'a> {
+    /// Nested groups by these dimensions, outermost first; an empty list puts every task under
+    /// the root. A task appears once per distinct combination of values it was seen with.
+    Dimensions(Vec<Dimension>),
+    /// Groups from a task taxonomy; one leaf per task.
+    Taxonomy(&'a dyn TaskPlacement),
+}
+
+/// A node of the tree: groups hold children, leaves are tasks.
+///
+/// Groups carry no `value`, so that `d3.hierarchy(tree).sum(d => d.value)` counts each leaf once.
+#[derive(Serialize, Debug, Clone, PartialEq)]
+#[serde(untagged)]
+pub enum TreeNode {
+    /// The root or a group (a dimension value or a taxonomy group name).
+    Group {
+        name: String,
+        /// Value desc, then name asc (then task id asc).
+        children: Vec<TreeNode>,
+    },
+    /// One task within its group.
+    Leaf {
+        /// Task display name.
+        name: String,
+        #[serde(rename = "taskId")]
+        task_id: String,
+        /// Employees holding the task (within the group's dimension values).
+        value: u64,
+        /// Sum of the task's weekly hours (within the group's dimension values).
+        #[serde(rename = "weeklyHours")]
+        weekly_hours: f64,
+    },
+}
+
+impl TreeNode {
+    /// The node's own value for a leaf, the sum of its leaves for a group.
+    pub fn total(&self) -> u64 {
+        match self {
+            TreeNode::Group { children, .. } => children.iter().map(TreeNode::total).sum(),
+            TreeNode::Leaf { value, .. } => *value,
+        }
+    }
+
+    /// The node's name.
+    pub fn name(&self) -> &str {
+        match self {
+            TreeNode::Group { name, .. } | TreeNode::Leaf { name, .. } => name,
+        }
+    }
+}
+
+#[derive(Default)]
+struct Builder {
+    groups: BTreeMap<String, Builder>,
+    leaves: Vec<(u64, TreeNode)>,
+}
+
+impl Builder {
+    fn insert(&mut self, path: &[String], leaf: TreeNode) {
+        let mut node = self;
+        for name in path {
+            node = node.groups.entry(name.clone()).or_default();
+        }
+        node.leaves.push((leaf.total(), leaf));
+    }
+
+    fn finish(self, name: String) -> (u64, TreeNode) {
+        let mut children: Vec<(u64, TreeNode)> = self
+            .groups
+            .into_iter()
+            .map(|(n, b)| b.finish(n))
+            .chain(self.leaves)
+            .collect();
+        children.sort_by(|(va, a), (vb, b)| {
+            vb.cmp(va)
+                .then_with(|| a.name().cmp(b.name()))
+                .then_with(|| tie_key(a).cmp(&tie_key(b)))
+        });
+        let total = children.iter().map(|(v, _)| v).sum();
+        let children = children.into_iter().map(|(_, n)| n).collect();
+        (total, TreeNode::Group { name, children })
+    }
+}
+
+/// Orders equal-valued, equal-named siblings: groups first, then leaves by task id.
+fn tie_key(n: &TreeNode) -> (Ordering, &str) {
+    match n {
+        TreeNode::Group { .. } => (Ordering::Less, ""),
+        TreeNode::Leaf { task_id, .. } => (Ordering::Greater, task_id),
+    }
+}
+
+fn leaf(a: &Agg, i: usize, value: u64, hours: &ExactSum) -> TreeNode {
+    TreeNode::Leaf {
+        name: a.tasks[i].name.to_string(),
+        task_id: a.task_ids.name(i as u32).to_owned(),
+        value,
+        weekly_hours: hours.value(),
+    }
+}
+
+fn all_hours(t: &TaskAgg) -> ExactSum {
+    let mut h = ExactSum::default();
+    t.cells.iter().for_each(|c| h.add_sum(&c.hours));
+    h
+}
+
+pub(crate) fn build(a: &Agg, by: TreeBy<'_>) -> TreeNode {
+    let mut root = Builder::default();
+    match by {
+        TreeBy::Taxonomy(placement) => {
+            for (i, t) in a.tasks.iter().enumerate() {
+                let path = placement
+                    .path_names(a.task_ids.name(i as u32))
+                    .unwrap_or_default();
+                root.insert(&path, leaf(a, i, t.employees, &all_hours(t)));
+            }
+        }
+        TreeBy::Dimensions(dims) => {
+            let use_level = dims.contains(&Dimension::AiImpactLevel);
+            let use_state = dims.contains(&Dimension::ValidationState);
+            for (i, t) in a.tasks.iter().enumerate() {
+                // Distinct (level?, state?) keys of the task, each with its summed hours.
+                let mut keys: BTreeMap<(Option<u32>, Option<u32>), ExactSum> = BTreeMap::new();
+                for c in &t.cells {
+                    let key = (use_level.then_some(c.level), use_state.then_some(c.state));
+                    keys.entry(key).or_default().add_sum(&c.hours);
+                }
+                for ((level, state), hours) in keys {
+                    let value = match (level, state) {
+                        (None, None) => t.employees,
+                        (Some(l), None) => find(&t.level_employees, l),
+                        (None, Some(s)) => find(&t.state_employees, s),
+                        (Some(l), Some(s)) => t
+                            .cells
+                            .iter()
+                            .find(|c| c.level == l && c.state == s)
+                            .map_or(0, |c| c.employees),
+                    };
+                    let path: Vec<String> = dims
+                        .iter()
+                        .map(|d| match d {
+                            Dimension::AiImpactLevel => a.levels.name(level.unwrap_or(0)),
+                            Dimension::ValidationState => a.states.name(state.unwrap_or(0)),
+                        })
+                        .map(str::to_owned)
+                        .collect();
+                    root.insert(&path, leaf(a, i, value, &hours));
+                }
+            }
+        }
+    }
+    root.finish(ROOT_NAME.to_owned()).1
+}
+
+fn find(v: &[(u32, u64)], k: u32) -> u64 {
+    v.iter().find(|(x, _)| *x == k).map_or(0, |(_, n)| *n)
+}
