@@ -1,0 +1,1062 @@
+//! Tests of the shape conversions: fixtures, laws (property tests), options and every error.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::de::{Deserializer, MapAccess, Visitor};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use super::*;
+use crate::error::ErrorKind;
+
+const PAGE_LIST: &str = include_str!("../../../shared/api/fixtures/page-list.json");
+const PAGE_HIERARCHY: &str = include_str!("../../../shared/api/fixtures/page-hierarchy.json");
+
+// ---------------------------------------------------------------------------------------------
+// A canonical form for comparisons: objects order-insensitive, arrays order-sensitive, numbers
+// (and literals) compared by their exact text, strings and keys decoded.
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum J {
+    Lit(String),
+    Str(String),
+    Arr(Vec<J>),
+    Obj(BTreeMap<String, J>),
+}
+
+struct Members<'a>(Vec<(String, &'a RawValue)>);
+
+impl<'de> Deserialize<'de> for Members<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Members<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Members<'de>, A::Error> {
+                let mut out = Vec::new();
+                while let Some(entry) = map.next_entry::<String, &'de RawValue>()? {
+                    out.push(entry);
+                }
+                Ok(Members(out))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+fn canon_raw(raw: &RawValue) -> J {
+    let text = raw.get();
+    match text.as_bytes()[0] {
+        b'{' => {
+            let members: Members = serde_json::from_str(text).unwrap();
+            let mut map = BTreeMap::new();
+            for (k, v) in members.0 {
+                assert!(
+                    map.insert(k.clone(), canon_raw(v)).is_none(),
+                    "duplicate key {k:?} in {text}"
+                );
+            }
+            J::Obj(map)
+        }
+        b'[' => J::Arr(
+            serde_json::from_str::<Vec<&RawValue>>(text)
+                .unwrap()
+                .into_iter()
+                .map(canon_raw)
+                .collect(),
+        ),
+        // Escaped lone surrogates are valid JSON but no Rust string: keep the raw text.
+        b'"' => J::Str(serde_json::from_str(text).unwrap_or_else(|_| text.to_string())),
+        _ => J::Lit(text.to_string()),
+    }
+}
+
+fn canon(text: &str) -> J {
+    let raw: &RawValue = serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"));
+    canon_raw(raw)
+}
+
+fn get<'j>(j: &'j J, key: &str) -> &'j J {
+    match j {
+        J::Obj(m) => &m[key],
+        _ => panic!("not an object: {j:?}"),
+    }
+}
+
+fn opts(to: Shape) -> ConvertOptions<'static> {
+    ConvertOptions::new(to)
+}
+
+fn list(keep_path: bool) -> ConvertOptions<'static> {
+    ConvertOptions {
+        keep_path,
+        ..opts(Shape::List)
+    }
+}
+
+fn records(json: &str, o: &ConvertOptions) -> String {
+    String::from_utf8(convert_records(json.as_bytes(), o).unwrap_or_else(|e| panic!("{e}\n{json}")))
+        .unwrap()
+}
+
+fn page(json: &str, o: &ConvertOptions) -> String {
+    String::from_utf8(convert_page(json.as_bytes(), o).unwrap_or_else(|e| panic!("{e}\n{json}")))
+        .unwrap()
+}
+
+fn learned(json: &str) -> TaskTaxonomy {
+    let mut t = TaskTaxonomy::new();
+    t.learn_json(json.as_bytes()).unwrap();
+    t
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fixtures.
+
+#[test]
+fn fixture_hierarchy_to_list_is_the_list_page() {
+    let out = page(PAGE_HIERARCHY, &list(false));
+    assert_eq!(canon(&out), canon(PAGE_LIST));
+    let recs = records(
+        &serde_json::to_string(&get_records(PAGE_HIERARCHY)).unwrap(),
+        &list(false),
+    );
+    assert_eq!(
+        canon(&recs),
+        canon(&serde_json::to_string(&get_records(PAGE_LIST)).unwrap())
+    );
+}
+
+/// The `records` array of a page, as raw text.
+fn get_records(page: &str) -> Box<RawValue> {
+    #[derive(Deserialize)]
+    struct P {
+        records: Box<RawValue>,
+    }
+    serde_json::from_str::<P>(page).unwrap().records
+}
+
+#[test]
+fn fixture_list_to_hierarchy_with_the_learned_taxonomy() {
+    let tax = learned(PAGE_HIERARCHY);
+    assert_eq!(tax.size(), 3);
+    assert_eq!(tax.conflicts(), 0);
+    let path = tax.path_of("write-unit-tests").unwrap();
+    assert_eq!(path.len(), 2);
+    assert_eq!(path[0].node_id(), Some("software-development"));
+    assert_eq!(path[0].name(), Some("Software development"));
+    assert_eq!(path[0].task_id(), None);
+    assert_eq!(path[1].node_id(), Some("code-quality"));
+    assert!(tax.path_of("nope").is_none());
+    let o = ConvertOptions {
+        taxonomy: Some(&tax),
+        ..opts(Shape::Hierarchy)
+    };
+    assert_eq!(canon(&page(PAGE_LIST, &o)), canon(PAGE_HIERARCHY));
+    let recs = get_records(PAGE_LIST);
+    assert_eq!(
+        canon(&records(recs.get(), &o)),
+        canon(get_records(PAGE_HIERARCHY).get())
+    );
+    // The taxonomy survives its persisted form.
+    let back = TaskTaxonomy::from_json(&tax.to_json()).unwrap();
+    assert_eq!(back, tax);
+    assert_eq!(back.to_json(), tax.to_json());
+}
+
+#[test]
+fn fixture_keep_path_round_trip_and_passthrough() {
+    let with_path = page(PAGE_HIERARCHY, &list(true));
+    let back = page(&with_path, &opts(Shape::Hierarchy));
+    assert_eq!(canon(&back), canon(PAGE_HIERARCHY));
+    // A list page passes through to list; a hierarchy page through to hierarchy.
+    assert_eq!(canon(&page(PAGE_LIST, &list(true))), canon(PAGE_LIST));
+    assert_eq!(canon(&page(&with_path, &list(false))), canon(&with_path));
+    assert_eq!(
+        canon(&page(PAGE_HIERARCHY, &opts(Shape::Hierarchy))),
+        canon(PAGE_HIERARCHY)
+    );
+    // Learning from list tasks with paths gives the same taxonomy as from the hierarchy.
+    assert_eq!(
+        learned(&with_path).to_json(),
+        learned(PAGE_HIERARCHY).to_json()
+    );
+}
+
+#[test]
+fn keep_path_renders_groups_and_parent_tasks() {
+    let h = r#"{"external_id":"e","hierarchy":[
+        {"node_id":"g","name":"G","x":1.50,"children":[
+            {"task_id":"a","children":[{"task_id":"b","path":"old"}]}]},
+        {"task_id":"c"}]}"#;
+    let out = records(h, &list(true));
+    assert_eq!(
+        out,
+        r#"{"external_id":"e","tasks":[{"task_id":"a","path":[{"node_id":"g","name":"G","x":1.50}]},{"task_id":"b","path":[{"node_id":"g","name":"G","x":1.50},{"task_id":"a"}]},{"task_id":"c","path":[]}]}"#
+    );
+    let plain = records(h, &list(false));
+    assert_eq!(
+        plain,
+        r#"{"external_id":"e","tasks":[{"task_id":"a"},{"task_id":"b","path":"old"},{"task_id":"c"}]}"#
+    );
+    assert_eq!(
+        canon(&records(&out, &opts(Shape::Hierarchy))),
+        canon(h.replace(r#","path":"old""#, "").as_str())
+    );
+}
+
+#[test]
+fn arity_follows_the_input() {
+    let one = r#"{"external_id":"e","tasks":[{"task_id":"a"}]}"#;
+    assert!(records(one, &opts(Shape::Hierarchy)).starts_with('{'));
+    let many = format!("[{one},{one}]");
+    let out = records(&many, &opts(Shape::Hierarchy));
+    assert_eq!(
+        out,
+        format!(
+            "[{0},{0}]",
+            r#"{"external_id":"e","hierarchy":[{"task_id":"a"}]}"#
+        )
+    );
+    assert_eq!(records("[]", &opts(Shape::List)), "[]");
+}
+
+#[test]
+fn mixed_shapes_in_one_array() {
+    let recs = get_records(PAGE_LIST);
+    let hier = get_records(PAGE_HIERARCHY);
+    let l: Vec<&RawValue> = serde_json::from_str(recs.get()).unwrap();
+    let h: Vec<&RawValue> = serde_json::from_str(hier.get()).unwrap();
+    let mixed = format!("[{},{},{}]", l[0].get(), h[1].get(), h[2].get());
+    assert_eq!(canon(&records(&mixed, &list(false))), canon(recs.get()));
+    let tax = learned(PAGE_HIERARCHY);
+    let o = ConvertOptions {
+        taxonomy: Some(&tax),
+        ..opts(Shape::Hierarchy)
+    };
+    assert_eq!(canon(&records(&mixed, &o)), canon(hier.get()));
+}
+
+#[test]
+fn raw_values_and_keys_are_copied_byte_for_byte() {
+    let h = r#"{"external_id":"e\u00e9","big":12345678901234567890,"hierarchy":[{"node_id":"g\"q","name":"\ud83d\ude00","f":1e-7,"children":[{"task_id":"t\u0041","n":0.10000000000000000001,"o":{ "k" : [1, 2] },"k\"ey":-0}]}],"z":1E+400}"#;
+    let out = records(h, &list(true));
+    assert_eq!(
+        out,
+        r#"{"external_id":"e\u00e9","big":12345678901234567890,"tasks":[{"task_id":"t\u0041","n":0.10000000000000000001,"o":{ "k" : [1, 2] },"k\"ey":-0,"path":[{"node_id":"g\"q","name":"\ud83d\ude00","f":1e-7}]}],"z":1E+400}"#
+    );
+    let back = records(&out, &opts(Shape::Hierarchy));
+    assert_eq!(canon(&back), canon(h));
+    let tax = learned(h);
+    assert_eq!(tax.path_of("tA").unwrap()[0].node_id(), Some("g\"q"));
+    assert_eq!(tax.path_of("tA").unwrap()[0].name(), Some("😀"));
+    let o = ConvertOptions {
+        taxonomy: Some(&tax),
+        ..opts(Shape::Hierarchy)
+    };
+    assert_eq!(canon(&records(&records(h, &list(false)), &o)), canon(h));
+}
+
+#[test]
+fn lone_surrogate_ids_are_strings() {
+    let h = r#"{"external_id":"e","hierarchy":[{"node_id":"\ud83d","children":[{"task_id":"\udc00x"}]}]}"#;
+    let tax = learned(h);
+    assert_eq!(
+        tax.path_of("\\udc00x").unwrap()[0].node_id(),
+        Some("\\ud83d")
+    );
+    let back = TaskTaxonomy::from_json(&tax.to_json()).unwrap();
+    let o = ConvertOptions {
+        taxonomy: Some(&back),
+        ..opts(Shape::Hierarchy)
+    };
+    assert_eq!(records(&records(h, &list(false)), &o), h);
+    assert_eq!(
+        records(&records(h, &list(true)), &opts(Shape::Hierarchy)),
+        h
+    );
+}
+
+#[test]
+fn escaped_known_keys_are_recognised() {
+    let h = r#"{"external_id":"e","hier\u0061rchy":[{"node\u005fid":"g","children":[{"task\u005fid":"a"}]}]}"#;
+    let out = records(h, &list(false));
+    assert_eq!(out, r#"{"external_id":"e","tasks":[{"task\u005fid":"a"}]}"#);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Placement rules.
+
+#[test]
+fn list_to_hierarchy_by_path_merges_groups_and_keeps_first_appearance_order() {
+    let l = r#"{"external_id":"e","tasks":[
+        {"task_id":"a","path":[{"node_id":"g","name":"G","v":1}]},
+        {"task_id":"b","path":[]},
+        {"task_id":"c","path":[{"node_id":"h","name":"H"}]},
+        {"task_id":"d","path":[{"node_id":"g","name":"other name"},{"node_id":"i","name":"I"}]},
+        {"task_id":"e","path":[{"node_id":"g"},{"task_id":"a"}]},
+        {"task_id":"f","path":[{"task_id":"missing"}]},
+        {"task_id":"g"}]}"#;
+    let out = records(l, &opts(Shape::Hierarchy));
+    assert_eq!(
+        out,
+        r#"{"external_id":"e","hierarchy":[{"node_id":"g","name":"G","v":1,"children":[{"task_id":"a","children":[{"task_id":"e"}]},{"node_id":"i","name":"I","children":[{"task_id":"d"}]}]},{"task_id":"b"},{"node_id":"h","name":"H","children":[{"task_id":"c"}]},{"task_id":"f"},{"task_id":"g"}]}"#
+    );
+}
+
+#[test]
+fn parent_task_entries_pick_the_nearest_preceding_task() {
+    let l = r#"{"external_id":"e","tasks":[
+        {"task_id":"a"},
+        {"task_id":"x","path":[{"task_id":"a"}]},
+        {"task_id":"a"},
+        {"task_id":"y","path":[{"task_id":"a"}]}]}"#;
+    let out = records(l, &opts(Shape::Hierarchy));
+    assert_eq!(
+        out,
+        r#"{"external_id":"e","hierarchy":[{"task_id":"a","children":[{"task_id":"x"}]},{"task_id":"a","children":[{"task_id":"y"}]}]}"#
+    );
+}
+
+#[test]
+fn a_path_wins_over_the_taxonomy() {
+    let tax = learned(
+        r#"{"external_id":"e","hierarchy":[{"node_id":"t","children":[{"task_id":"a"},{"task_id":"b"}]}]}"#,
+    );
+    let l = r#"{"external_id":"e","tasks":[{"task_id":"a","path":[{"node_id":"p"}]},{"task_id":"b"},{"task_id":"c"}]}"#;
+    let o = ConvertOptions {
+        taxonomy: Some(&tax),
+        ..opts(Shape::Hierarchy)
+    };
+    assert_eq!(
+        records(l, &o),
+        r#"{"external_id":"e","hierarchy":[{"node_id":"p","children":[{"task_id":"a"}]},{"node_id":"t","children":[{"task_id":"b"}]},{"task_id":"c"}]}"#
+    );
+    // A taxonomy does not move the tasks of a hierarchy record.
+    let h = r#"{"external_id":"e","hierarchy":[{"task_id":"a"}]}"#;
+    assert_eq!(records(h, &o), h);
+}
+
+#[test]
+fn group_by_outputs() {
+    let by = |dims: Vec<GroupDim>| ConvertOptions {
+        group_by: dims,
+        ..opts(Shape::Hierarchy)
+    };
+    let l = r#"{"external_id":"e","tasks":[
+        {"task_id":"a","validation_state":"validated","ai_impact":{"level":"H2","r":1}},
+        {"task_id":"b","validation_state":"suggested"},
+        {"task_id":"c","validation_state":"validated","ai_impact":{"level":"H1"},"path":[{"node_id":"x"}]},
+        {"task_id":"d","validation_state":3,"ai_impact":null},
+        {"task_id":"e","validation_state":"valid\u0061ted","ai_impact":{"level":"H2"}}]}"#;
+    assert_eq!(
+        records(l, &by(vec![GroupDim::ValidationState])),
+        r#"{"external_id":"e","hierarchy":[{"node_id":"validated","name":"validated","children":[{"task_id":"a","validation_state":"validated","ai_impact":{"level":"H2","r":1}},{"task_id":"c","validation_state":"validated","ai_impact":{"level":"H1"},"path":[{"node_id":"x"}]},{"task_id":"e","validation_state":"valid\u0061ted","ai_impact":{"level":"H2"}}]},{"node_id":"suggested","name":"suggested","children":[{"task_id":"b","validation_state":"suggested"}]},{"node_id":"unknown","name":"unknown","children":[{"task_id":"d","validation_state":3,"ai_impact":null}]}]}"#
+    );
+    let out = records(
+        l,
+        &by(vec![GroupDim::AiImpactLevel, GroupDim::ValidationState]),
+    );
+    let short = |s: &str| {
+        let j = canon(s);
+        fn walk(j: &J, out: &mut String) {
+            if let J::Obj(m) = j {
+                if let Some(J::Str(id)) = m.get("task_id") {
+                    out.push_str(id);
+                } else if let Some(J::Str(id)) = m.get("node_id") {
+                    out.push_str(id);
+                }
+                if let Some(J::Arr(c)) = m.get("children") {
+                    out.push('(');
+                    for n in c {
+                        walk(n, out);
+                        out.push(' ');
+                    }
+                    out.push(')');
+                }
+            }
+        }
+        let mut out = String::new();
+        if let J::Arr(nodes) = get(&j, "hierarchy") {
+            for n in nodes {
+                walk(n, &mut out);
+                out.push(' ');
+            }
+        }
+        out
+    };
+    assert_eq!(
+        short(&out),
+        "H2(validated(a e ) ) unknown(suggested(b ) unknown(d ) ) H1(validated(c ) ) "
+    );
+    // Regrouping a hierarchy record flattens sub-tasks; no options → unchanged.
+    let h = r#"{"external_id":"e","hierarchy":[{"node_id":"g","children":[{"task_id":"a","validation_state":"validated","children":[{"task_id":"b"}]}]}]}"#;
+    assert_eq!(
+        records(h, &by(vec![GroupDim::ValidationState])),
+        r#"{"external_id":"e","hierarchy":[{"node_id":"validated","name":"validated","children":[{"task_id":"a","validation_state":"validated"}]},{"node_id":"unknown","name":"unknown","children":[{"task_id":"b"}]}]}"#
+    );
+    assert_eq!(records(h, &opts(Shape::Hierarchy)), h);
+    // Same dimension twice is refused.
+    let e = convert_records(
+        l.as_bytes(),
+        &by(vec![GroupDim::ValidationState, GroupDim::ValidationState]),
+    )
+    .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::InvalidParams);
+    assert_eq!(
+        GroupDim::parse("ai_impact_level").unwrap(),
+        GroupDim::AiImpactLevel
+    );
+    assert_eq!(
+        GroupDim::parse("x").unwrap_err().kind,
+        ErrorKind::InvalidParams
+    );
+    assert_eq!(Shape::parse("hierarchy").unwrap(), Shape::Hierarchy);
+    assert!(Shape::parse("tree").is_err());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Taxonomy.
+
+#[test]
+fn taxonomy_conflicts_keep_the_first_path() {
+    let mut tax = TaskTaxonomy::new();
+    tax.learn_json(br#"[{"external_id":"1","hierarchy":[{"node_id":"g","name":"G","children":[{"task_id":"a"}]}]},
+        {"external_id":"2","hierarchy":[{"node_id":"g","name":"renamed","children":[{"task_id":"a"}]},{"task_id":"a"}]},
+        {"external_id":"3","tasks":[{"task_id":"a","path":[{"node_id":"h"}]},{"task_id":"b"},{"task_id":"c","path":[]}]}]"#)
+        .unwrap();
+    assert_eq!(tax.size(), 2);
+    assert_eq!(tax.conflicts(), 2);
+    assert_eq!(tax.path_of("a").unwrap()[0].name(), Some("G"));
+    assert_eq!(tax.path_of("c").unwrap().len(), 0);
+    assert!(tax.path_of("b").is_none());
+    // A page body is learned from too; a failed learn changes nothing.
+    let before = tax.clone();
+    assert!(tax
+        .learn_json(br#"[{"external_id":"4","tasks":[{"task_id":"z","path":[{}]}]}]"#)
+        .is_err());
+    assert_eq!(tax, before);
+    let mut from_page = TaskTaxonomy::new();
+    from_page.learn_json(PAGE_HIERARCHY.as_bytes()).unwrap();
+    assert_eq!(from_page.size(), 3);
+    assert_eq!(from_page.conflicts(), 0);
+    let names: Vec<&str> = from_page.iter().map(|(id, _)| id).collect();
+    assert_eq!(
+        names,
+        [
+            "write-unit-tests",
+            "review-pull-requests",
+            "plan-sprint-capacity"
+        ]
+    );
+    let back = TaskTaxonomy::from_json(&tax.to_json()).unwrap();
+    assert_eq!(back, tax);
+}
+
+#[test]
+fn taxonomy_json_format() {
+    let tax = learned(
+        r#"{"external_id":"e","hierarchy":[{"node_id":"g","name":"G","n":0.1,"children":[{"task_id":"a\"b","children":[{"task_id":"c"}]}]}]}"#,
+    );
+    assert_eq!(
+        tax.to_json(),
+        r#"{"format":"task-profiles/taxonomy","version":1,"conflicts":0,"tasks":[{"task_id":"a\"b","path":[{"node_id":"g","name":"G","n":0.1}]},{"task_id":"c","path":[{"node_id":"g","name":"G","n":0.1},{"task_id":"a\"b"}]}]}"#
+    );
+    assert_eq!(tax.path_of("c").unwrap()[1].task_id(), Some("a\"b"));
+    assert_eq!(
+        tax.path_of("c").unwrap()[1].to_json(),
+        r#"{"task_id":"a\"b"}"#
+    );
+    let cases: &[(&str, &str)] = &[
+        (
+            "nope",
+            "taxonomy: invalid JSON: expected ident at line 1 column 2",
+        ),
+        (
+            "{}",
+            "taxonomy.format: expected \"task-profiles/taxonomy\" (this is not a task taxonomy)",
+        ),
+        (
+            r#"{"format":"task-profiles/taxonomy","version":2}"#,
+            "taxonomy.version: unsupported version 2 (this library reads version 1)",
+        ),
+        (
+            r#"{"format":"task-profiles/taxonomy"}"#,
+            "taxonomy: missing \"version\"",
+        ),
+        (
+            r#"{"format":"task-profiles/taxonomy","version":1,"conflicts":0}"#,
+            "taxonomy: invalid JSON: missing field `tasks` at line 1 column 61",
+        ),
+        (
+            r#"{"format":"task-profiles/taxonomy","version":1,"conflicts":0,"tasks":[{"task_id":"a","path":[{"name":"x"}]}]}"#,
+            "taxonomy.tasks[0].path[0]: a path entry needs \"node_id\" or \"task_id\"",
+        ),
+        (
+            r#"{"format":"task-profiles/taxonomy","version":1,"conflicts":0,"tasks":[{"task_id":"a","path":[3]}]}"#,
+            "taxonomy.tasks[0].path[0]: expected an object, found a number",
+        ),
+        (
+            r#"{"format":"task-profiles/taxonomy","version":1,"conflicts":0,"tasks":[{"task_id":"a","path":[]},{"task_id":"a","path":[]}]}"#,
+            "taxonomy.tasks[1].task_id: task \"a\" is listed twice",
+        ),
+    ];
+    for (input, message) in cases {
+        let e = TaskTaxonomy::from_json(input).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::InvalidInput);
+        assert_eq!(&e.message, message, "{input}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errors.
+
+#[test]
+fn error_messages_name_the_place() {
+    let rec_cases: &[(&str, &str)] = &[
+        (
+            r#"[{"external_id":"a","tasks":[]},{"tasks":[]}]"#,
+            "records[1]: record has no \"external_id\"",
+        ),
+        (r#"{"tasks":[]}"#, "record: record has no \"external_id\""),
+        (
+            r#"{"external_id":"a"}"#,
+            "record: record has neither \"tasks\" nor \"hierarchy\"",
+        ),
+        (
+            r#"{"external_id":"a","tasks":[],"hierarchy":[]}"#,
+            "record: record has both \"tasks\" and \"hierarchy\"",
+        ),
+        (
+            r#"{"external_id":"a","tasks":[],"tasks":[]}"#,
+            "record: duplicate \"tasks\"",
+        ),
+        (
+            r#"{"external_id":1,"tasks":[]}"#,
+            "record.external_id: expected a string, found a number",
+        ),
+        (
+            r#"{"external_id":"a","tasks":{}}"#,
+            "record.tasks: expected an array, found an object",
+        ),
+        (
+            r#"{"external_id":"a","hierarchy":"x"}"#,
+            "record.hierarchy: expected an array, found a string",
+        ),
+        (
+            r#"{"has_next":false,"records":[]}"#,
+            "record: expected a record, found a page (pages go to convertPage)",
+        ),
+        (
+            r#"[{"external_id":"a","hierarchy":[{"node_id":"g","children":[1]}]}]"#,
+            "records[0].hierarchy[0].children[0]: expected an object, found a number",
+        ),
+        (
+            r#"[{"external_id":"a","tasks":[]},{"external_id":"a","tasks":[]},{"external_id":"a","tasks":[]},{"external_id":"a","hierarchy":[{"node_id":"g","children":[{"task_id":"a"},{"task_id":"b"},{"name":"?"}]}]}]"#,
+            "records[3].hierarchy[0].children[2]: a task node needs \"task_id\" or \"children\"",
+        ),
+        (
+            r#"[{"external_id":"a","hierarchy":[{"task_id":"x"},{"task_id":"y"},{"node_id":"g","children":null}]}]"#,
+            "records[0].hierarchy[2].children: expected an array, found null",
+        ),
+        (
+            r#"{"external_id":"a","hierarchy":[{"name":"g","children":[]}]}"#,
+            "record.hierarchy[0]: a group node needs \"node_id\"",
+        ),
+        (
+            r#"{"external_id":"a","hierarchy":[{"node_id":7,"children":[]}]}"#,
+            "record.hierarchy[0].node_id: expected a string, found a number",
+        ),
+        (
+            r#"{"external_id":"a","hierarchy":[{"task_id":null}]}"#,
+            "record.hierarchy[0].task_id: expected a string, found null",
+        ),
+        (
+            r#"{"external_id":"a","hierarchy":[{"task_id":"x","task_id":"y"}]}"#,
+            "record.hierarchy[0]: duplicate \"task_id\"",
+        ),
+        (
+            r#"{"external_id":"a","tasks":[{"task":"x"}]}"#,
+            "record.tasks[0]: a task needs \"task_id\"",
+        ),
+        (
+            r#"{"external_id":"a","tasks":[{"task_id":"x","children":[]}]}"#,
+            "record.tasks[0]: a list task has no \"children\" (only hierarchy nodes do)",
+        ),
+        (
+            r#"{"external_id":"a","tasks":[[]]}"#,
+            "record.tasks[0]: expected an object, found an array",
+        ),
+        (r#"[1]"#, "records[0]: expected an object, found a number"),
+        (
+            r#""x""#,
+            "record: expected a record object or an array of records, found a string",
+        ),
+        (
+            r#"{"external_id":"a","tasks":[}"#,
+            "record: invalid JSON: expected value at line 1 column 29",
+        ),
+        (
+            "[{\"external_id\":\"a\",\n\"tasks\":[]}] x",
+            "records: invalid JSON: trailing characters at line 2 column 14",
+        ),
+    ];
+    for (input, message) in rec_cases {
+        for to in [Shape::List, Shape::Hierarchy] {
+            let e = convert_records(input.as_bytes(), &opts(to)).unwrap_err();
+            assert_eq!(e.kind, ErrorKind::InvalidInput);
+            if !message.is_empty() {
+                assert_eq!(&e.message, message, "{input}");
+            }
+        }
+    }
+    let bad_utf8 = b"[{\"external_id\":\"\xff\"}]";
+    let e = convert_records(bad_utf8, &opts(Shape::List)).unwrap_err();
+    assert_eq!(
+        e.message,
+        "records: invalid JSON: invalid UTF-8 at line 1 column 18"
+    );
+
+    // Paths of list tasks are read when placing tasks and when learning.
+    let path_cases: &[(&str, &str)] = &[
+        (
+            r#"{"external_id":"a","tasks":[{"task_id":"x","path":{}}]}"#,
+            "record.tasks[0].path: expected an array, found an object",
+        ),
+        (
+            r#"{"external_id":"a","tasks":[{"task_id":"x","path":[{"name":"n"}]}]}"#,
+            "record.tasks[0].path[0]: a path entry needs \"node_id\" or \"task_id\"",
+        ),
+        (
+            r#"{"external_id":"a","tasks":[{"task_id":"x","path":[{"node_id":"g","children":[]}]}]}"#,
+            "record.tasks[0].path[0]: a path entry has no \"children\"",
+        ),
+        (
+            r#"{"external_id":"a","tasks":[{"task_id":"x","path":["g"]}]}"#,
+            "record.tasks[0].path[0]: expected an object, found a string",
+        ),
+        (
+            r#"{"external_id":"a","tasks":[{"task_id":"x","path":[{"task_id":1}]}]}"#,
+            "record.tasks[0].path[0].task_id: expected a string, found a number",
+        ),
+    ];
+    for (input, message) in path_cases {
+        let e = convert_records(input.as_bytes(), &opts(Shape::Hierarchy)).unwrap_err();
+        assert_eq!(&e.message, message, "{input}");
+        let e = TaskTaxonomy::new()
+            .learn_json(input.as_bytes())
+            .unwrap_err();
+        assert_eq!(&e.message, message, "{input}");
+        // To list, a list record passes through with its path untouched.
+        convert_records(input.as_bytes(), &list(true)).unwrap();
+    }
+    let long = format!(
+        r#"{{"external_id":"a","tasks":[{{"task_id":"x","path":[{}]}}]}}"#,
+        vec![r#"{"node_id":"g"}"#; MAX_PATH_LEN + 1].join(",")
+    );
+    let e = convert_records(long.as_bytes(), &opts(Shape::Hierarchy)).unwrap_err();
+    assert_eq!(e.message, "record.tasks[0].path: longer than 128 entries");
+
+    let page_cases: &[(&str, &str)] = &[
+        (r#"{"has_next":false}"#, "page: page has no \"records\""),
+        (
+            r#"{"records":{}}"#,
+            "page.records: expected an array, found an object",
+        ),
+        (
+            r#"{"records":[],"records":[]}"#,
+            "page: duplicate \"records\"",
+        ),
+        (r#"[]"#, "page: expected an object, found an array"),
+        (r#"null"#, "page: expected an object, found null"),
+        (
+            r#"{"records":[{"external_id":"a","tasks":[]},{"external_id":"b"}]}"#,
+            "records[1]: record has neither \"tasks\" nor \"hierarchy\"",
+        ),
+        (
+            r#"{"records":[{"external_id":"a","tasks":[]}"#,
+            "page: invalid JSON: EOF while parsing a list at line 1 column 42",
+        ),
+    ];
+    for (input, message) in page_cases {
+        let e = convert_page(input.as_bytes(), &opts(Shape::List)).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::InvalidInput);
+        assert_eq!(&e.message, message, "{input}");
+    }
+    let e = TaskTaxonomy::new()
+        .learn_json(br#"{"records":{}}"#)
+        .unwrap_err();
+    assert_eq!(
+        e.message,
+        "page.records: expected an array, found an object"
+    );
+    let e = TaskTaxonomy::new().learn_json(b"3").unwrap_err();
+    assert_eq!(
+        e.message,
+        "record: expected a record, an array of records or a page, found a number"
+    );
+}
+
+#[test]
+fn deep_input_is_an_error_not_a_crash() {
+    let mut s = String::from(r#"{"external_id":"a","hierarchy":"#);
+    for _ in 0..5000 {
+        s.push_str(r#"[{"node_id":"g","children":"#);
+    }
+    let e = convert_records(s.as_bytes(), &opts(Shape::List)).unwrap_err();
+    assert!(e.message.contains("recursion limit"), "{}", e.message);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Laws, on generated trees.
+
+mod laws {
+    use proptest::collection::vec;
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// Unknown field names (raw JSON string content); distinct after decoding, none a known key.
+    const NAMES: &[&str] = &[
+        "extra",
+        "confidence",
+        "meta",
+        "ünïcødé 𝄞",
+        r#"quo\"te"#,
+        r#"t\tab"#,
+        r#"\u00e9t\u00e9"#,
+        "weekly_hours",
+    ];
+    /// Unknown field values (raw JSON).
+    const VALUES: &[&str] = &[
+        "12345678901234567890",
+        "123456789012345678901234567890",
+        "0.1",
+        "1e-7",
+        "-0.0",
+        "1.5E+300",
+        "2.50",
+        r#""plain""#,
+        r#""üñí©ødé 𝄞""#,
+        r#""esc \" \\ \n \u00e9 \ud83d\ude00""#,
+        r#"{"a":[1,2.50,{"b":null}],"c":true, "d" : { "e" : [0.1, 1e-7] }}"#,
+        "[]",
+        "{}",
+        "null",
+        "false",
+        r#"[1e-7, "x", {"deep": {"deeper": [12345678901234567890]}}]"#,
+    ];
+    const LEVELS: &[&str] = &[
+        r#"{"level":"H1","rationale":"r"}"#,
+        r#"{"level":"H2"}"#,
+        r#"{"level":"H\u0032"}"#,
+        "null",
+        r#"{"level":3}"#,
+        "{}",
+    ];
+    const STATES: &[&str] = &[r#""validated""#, r#""suggested""#, r#""rejected""#, "null"];
+
+    type Extras = Vec<(usize, usize)>;
+
+    #[derive(Debug, Clone)]
+    enum GN {
+        Task {
+            extras: Extras,
+            ai: Option<usize>,
+            state: Option<usize>,
+            children_first: bool,
+            children: Vec<GN>,
+        },
+        Group {
+            extras: Extras,
+            children: Vec<GN>,
+        },
+    }
+
+    fn extras() -> impl Strategy<Value = Extras> {
+        vec((0..NAMES.len(), 0..VALUES.len()), 0..3)
+    }
+
+    fn task(children: impl Strategy<Value = Vec<GN>>) -> impl Strategy<Value = GN> {
+        (
+            extras(),
+            proptest::option::of(0..LEVELS.len()),
+            proptest::option::of(0..STATES.len()),
+            any::<bool>(),
+            children,
+        )
+            .prop_map(|(extras, ai, state, children_first, children)| GN::Task {
+                extras,
+                ai,
+                state,
+                children_first,
+                children,
+            })
+    }
+
+    /// Trees of depth 0 to 6 whose groups all hold a task and whose `children` are never empty.
+    fn tree() -> impl Strategy<Value = GN> {
+        task(Just(Vec::new())).prop_recursive(6, 40, 4, |inner| {
+            prop_oneof![
+                (extras(), vec(inner.clone(), 1..4))
+                    .prop_map(|(extras, children)| GN::Group { extras, children }),
+                task(vec(inner, 1..3)),
+            ]
+        })
+    }
+
+    /// Records: (extras before, nodes, extras after).
+    fn records_strategy() -> impl Strategy<Value = Vec<(Extras, Vec<GN>, Extras)>> {
+        vec((extras(), vec(tree(), 0..4), extras()), 1..4)
+    }
+
+    struct Ids {
+        next_task: usize,
+    }
+
+    fn push_extras(out: &mut String, extras: &Extras) {
+        push_extras_except(out, extras, &mut Vec::new());
+    }
+
+    fn push_extras_except(out: &mut String, extras: &Extras, seen: &mut Vec<usize>) {
+        for &(n, v) in extras {
+            if seen.contains(&n) {
+                continue;
+            }
+            seen.push(n);
+            out.push_str(&format!("\"{}\": {},", NAMES[n], VALUES[v]));
+        }
+    }
+
+    fn render_nodes(nodes: &[GN], ids: &mut Ids, out: &mut String) {
+        out.push('[');
+        let mut groups = 0;
+        for (i, node) in nodes.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push('{');
+            match node {
+                GN::Task {
+                    extras,
+                    ai,
+                    state,
+                    children_first,
+                    children,
+                } => {
+                    if *children_first && !children.is_empty() {
+                        out.push_str("\"children\":");
+                        render_nodes(children, ids, out);
+                        out.push(',');
+                    }
+                    push_extras(out, extras);
+                    if let Some(a) = ai {
+                        out.push_str(&format!("\"ai_impact\":{},", LEVELS[*a]));
+                    }
+                    if let Some(s) = state {
+                        out.push_str(&format!("\"validation_state\":{},", STATES[*s]));
+                    }
+                    let n = ids.next_task;
+                    ids.next_task += 1;
+                    // Every third id is spelled with an escape.
+                    if n % 3 == 2 {
+                        out.push_str(&format!(r#""task_id":"t{n}\u0041""#));
+                    } else {
+                        out.push_str(&format!(r#""task_id":"t{n}""#));
+                    }
+                    if !*children_first && !children.is_empty() {
+                        out.push_str(",\"children\":");
+                        render_nodes(children, ids, out);
+                    }
+                }
+                GN::Group { extras, children } => {
+                    // Sibling groups have distinct ids; cousins share them.
+                    out.push_str(&format!(r#""node_id":"g{groups}","#));
+                    push_extras(out, extras);
+                    out.push_str(&format!(r#""name":"Group \"{groups}\"","children":"#));
+                    groups += 1;
+                    render_nodes(children, ids, out);
+                }
+            }
+            out.push('}');
+        }
+        out.push(']');
+    }
+
+    fn render(recs: &[(Extras, Vec<GN>, Extras)]) -> String {
+        let mut ids = Ids { next_task: 0 };
+        let mut out = String::from("[");
+        for (i, (before, nodes, after)) in recs.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push('{');
+            let mut seen = Vec::new();
+            push_extras_except(&mut out, before, &mut seen);
+            out.push_str(&format!("\"external_id\":\"e{i}\",\"hierarchy\":"));
+            render_nodes(nodes, &mut ids, &mut out);
+            let mut tail = String::new();
+            push_extras_except(&mut tail, after, &mut seen);
+            if !tail.is_empty() {
+                out.push(',');
+                out.push_str(tail.trim_end_matches(','));
+            }
+            out.push('}');
+        }
+        out.push(']');
+        out
+    }
+
+    fn tasks_of(records: &J) -> Vec<Vec<J>> {
+        match records {
+            J::Arr(recs) => recs
+                .iter()
+                .map(|r| match get(r, "tasks") {
+                    J::Arr(t) => t.clone(),
+                    other => panic!("tasks: {other:?}"),
+                })
+                .collect(),
+            _ => panic!(),
+        }
+    }
+
+    /// Law 2 for one conversion: the same tasks, and tasks sharing a place in order.
+    fn check_law2(l: &str, h: &str) {
+        let back = canon(&records(h, &list(false)));
+        let placed = canon(&records(h, &list(true)));
+        let before = tasks_of(&canon(l));
+        let after = tasks_of(&back);
+        assert_eq!(before.len(), after.len());
+        for ((b, a), p) in before.iter().zip(&after).zip(tasks_of(&placed)) {
+            let mut bs = b.clone();
+            let mut as_ = a.clone();
+            bs.sort();
+            as_.sort();
+            assert_eq!(bs, as_, "the tasks differ");
+            // Ids are unique in a record: input index of each output task, by place.
+            let index_of = |t: &J| {
+                b.iter()
+                    .position(|x| get(x, "task_id") == get(t, "task_id"))
+                    .unwrap()
+            };
+            let mut by_place: BTreeMap<J, Vec<usize>> = BTreeMap::new();
+            for t in &p {
+                by_place
+                    .entry(get(t, "path").clone())
+                    .or_default()
+                    .push(index_of(t));
+            }
+            for (place, idx) in by_place {
+                assert!(
+                    idx.windows(2).all(|w| w[0] < w[1]),
+                    "order changed in {place:?}: {idx:?}"
+                );
+            }
+        }
+    }
+
+    fn group_options(k: usize) -> Vec<GroupDim> {
+        use GroupDim::*;
+        [
+            vec![],
+            vec![AiImpactLevel],
+            vec![ValidationState],
+            vec![AiImpactLevel, ValidationState],
+            vec![ValidationState, AiImpactLevel],
+        ][k % 5]
+            .clone()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        #[test]
+        fn law1_keep_path_round_trip(recs in records_strategy()) {
+            let h = render(&recs);
+            let l = records(&h, &list(true));
+            let back = records(&l, &opts(Shape::Hierarchy));
+            prop_assert_eq!(canon(&back), canon(&h));
+            // Through pages too, envelope kept.
+            let page_h = format!(r#"{{"has_next":true,"n":12345678901234567890,"records":{h},"z":[0.1]}}"#);
+            let page_l = page(&page_h, &list(true));
+            prop_assert_eq!(canon(&page(&page_l, &opts(Shape::Hierarchy))), canon(&page_h));
+            // Learning from the paths equals learning from the tree.
+            prop_assert_eq!(learned(&l).to_json(), learned(&h).to_json());
+        }
+
+        #[test]
+        fn law1_taxonomy_round_trip(recs in records_strategy()) {
+            let h = render(&recs);
+            let tax = learned(&h);
+            prop_assert_eq!(tax.conflicts(), 0);
+            let tax = TaskTaxonomy::from_json(&tax.to_json()).unwrap();
+            let l = records(&h, &list(false));
+            let o = ConvertOptions { taxonomy: Some(&tax), ..opts(Shape::Hierarchy) };
+            prop_assert_eq!(canon(&records(&l, &o)), canon(&h));
+            // A hierarchy passes through unchanged.
+            prop_assert_eq!(canon(&records(&h, &o)), canon(&h));
+        }
+
+        /// Damaged inputs give errors or valid JSON, never a panic.
+        #[test]
+        fn damaged_input_never_panics(
+            recs in records_strategy(),
+            cut in any::<prop::sample::Index>(),
+            flip in any::<prop::sample::Index>(),
+            byte in prop::sample::select(b"{}[]\",:0n \\".to_vec()),
+            k in 0usize..5,
+        ) {
+            let h = render(&recs);
+            let l = records(&h, &list(true));
+            let tax = learned(&h);
+            for src in [&h, &l] {
+                let mut flipped = src.as_bytes().to_vec();
+                let i = flip.index(flipped.len());
+                flipped[i] = byte;
+                let cut_at = cut.index(flipped.len() + 1);
+                for input in [&flipped[..], &flipped[..cut_at], &src.as_bytes()[..cut_at]] {
+                    for o in [list(false), list(true), ConvertOptions { taxonomy: Some(&tax), group_by: group_options(k), ..opts(Shape::Hierarchy) }] {
+                        for out in [convert_records(input, &o), convert_page(input, &o)].into_iter().flatten() {
+                            canon(std::str::from_utf8(&out).unwrap());
+                        }
+                    }
+                    let _ = TaskTaxonomy::new().learn_json(input);
+                    if let Ok(text) = std::str::from_utf8(input) {
+                        let _ = TaskTaxonomy::from_json(text);
+                    }
+                }
+            }
+            let json = tax.to_json();
+            let mut end = cut.index(json.len() + 1);
+            while !json.is_char_boundary(end) {
+                end -= 1;
+            }
+            let _ = TaskTaxonomy::from_json(&json[..end]);
+        }
+
+        #[test]
+        fn law2_tasks_survive_any_placement(recs in records_strategy(), other in records_strategy(), k in 0usize..5, keep in any::<bool>()) {
+            let h = render(&recs);
+            let l = records(&h, &list(keep));
+            let l_plain = records(&h, &list(false));
+            // A taxonomy learned elsewhere (ids overlap, places differ).
+            let tax = learned(&render(&other));
+            let group_by = group_options(k);
+            let o = ConvertOptions { taxonomy: Some(&tax), group_by: group_by.clone(), ..opts(Shape::Hierarchy) };
+            let converted = records(&l_plain, &o);
+            check_law2(&l_plain, &converted);
+            if !group_by.is_empty() {
+                // Grouped, a task's own path is an ordinary field and is kept.
+                check_law2(&l, &records(&l, &o));
+                // Regrouping a hierarchy gives the same tasks as its list.
+                check_law2(&l_plain, &records(&h, &o));
+            }
+        }
+    }
+}
