@@ -99,6 +99,14 @@ const JSON_PAGES = {
   },
 };
 
+/** A page body given as bytes or text, as bytes. */
+function bodyBytes(field, body) {
+  if (body instanceof Uint8Array) return body;
+  if (body instanceof ArrayBuffer) return new Uint8Array(body);
+  if (typeof body === "string") return new TextEncoder().encode(body);
+  throw invalid(field, "expected the page body as a Uint8Array, an ArrayBuffer or a string");
+}
+
 /** Reads a page as bytes, checked (and converted to `format`) in wasm without making JS objects. */
 function bytePages(format) {
   return {
@@ -230,6 +238,70 @@ export function createApi(wasm) {
     }
   }
 
+  let statsCore; // TaskStats → its wasm aggregate, for Export.stats()
+
+  /** Streaming, mergeable aggregates over records, computed in wasm. */
+  class TaskStats {
+    #core;
+
+    static {
+      statsCore = (stats) => stats.#core;
+    }
+
+    constructor({ topN = 20 } = {}) {
+      if (!Number.isSafeInteger(topN) || topN < 0 || topN > 0xffffffff) throw invalid("topN", "expected a non-negative integer");
+      this.#core = new wasm.StatsCore(topN);
+    }
+
+    /** Adds one record or an array of records (JS objects, either shape). */
+    add(recordOrRecords) {
+      if (recordOrRecords === null || typeof recordOrRecords !== "object") {
+        throw new TaskProfilesError({ kind: "invalid_input", message: "records: expected a record object or an array of records" });
+      }
+      callCore(() => this.#core.addRecords(toJson("records", recordOrRecords)));
+      return this;
+    }
+
+    /** Adds a page's raw body (the fast path: parsed and counted in wasm, no JS objects made). */
+    addPage(body) {
+      const bytes = bodyBytes("body", body);
+      callCore(() => this.#core.addPage(bytes));
+      return this;
+    }
+
+    /** Adds everything `other` counted (records of other employees, e.g. another worker's shard). */
+    merge(other) {
+      if (!(other instanceof TaskStats)) throw invalid("other", "expected a TaskStats");
+      this.#core.merge(other.#core);
+      return this;
+    }
+
+    /** The lossless serialised form: `TaskStats.fromJSON` restores it exactly. */
+    toJSON() {
+      return JSON.parse(this.#core.toJson());
+    }
+
+    /** Restores what `toJSON` produced (the object, or its JSON text). */
+    static fromJSON(json) {
+      const text = typeof json === "string" ? json : toJson("json", json);
+      const stats = new TaskStats();
+      stats.#core.free();
+      stats.#core = callCore(() => wasm.StatsCore.fromJson(text));
+      return stats;
+    }
+
+    /** The organisation-wide summary. */
+    summary() {
+      return JSON.parse(this.#core.summaryJson());
+    }
+
+    /** The organisation-wide tree (d3.hierarchy-compatible), grouped `by` dimensions. */
+    tree({ by = ["ai_impact_level"] } = {}) {
+      if (!Array.isArray(by) || !by.every((d) => typeof d === "string")) throw invalid("by", "expected an array of dimensions");
+      return JSON.parse(callCore(() => this.#core.treeByDimensionsJson(by)));
+    }
+  }
+
   /** A client of the Export Employee Task Profiles endpoint. */
   class TaskProfilesClient {
     #transport;
@@ -348,6 +420,25 @@ export function createApi(wasm) {
         throw this.#annotate(e);
       }
       return out;
+    }
+
+    /** Consumes the export, aggregating each page's bytes in wasm; resolves to the summary. */
+    async stats({ topN = 20 } = {}) {
+      const stats = new TaskStats({ topN });
+      const core = statsCore(stats);
+      const reader = {
+        read: bytePages().read,
+        accept(plan, body) {
+          const info = callCore(() => plan.acceptStatsPage(body, core));
+          return { count: info.records, hasNext: info.hasNext, nextStartingAfter: info.nextStartingAfter };
+        },
+      };
+      try {
+        for await (const page of this.#pageSource(reader)) this.#pageHandedOut(page, page.count);
+      } catch (e) {
+        throw this.#annotate(e);
+      }
+      return stats.summary();
     }
 
     /**
@@ -497,5 +588,5 @@ export function createApi(wasm) {
     }
   }
 
-  return { TaskProfilesClient, TaskProfilesError, clientCredentials };
+  return { TaskProfilesClient, TaskProfilesError, TaskStats, clientCredentials };
 }

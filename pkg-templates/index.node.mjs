@@ -4,4 +4,4 @@ import { createApi } from "./core.js";
 
 const wasm = createRequire(import.meta.url)("./node/task_profiles.js");
 
-export const { TaskProfilesClient, TaskProfilesError, clientCredentials } = createApi(wasm);
+export const { TaskProfilesClient, TaskProfilesError, TaskStats, clientCredentials } = createApi(wasm);

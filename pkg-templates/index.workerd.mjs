@@ -7,4 +7,4 @@ import { createApi } from "./core.js";
 
 initSync({ module: wasmModule });
 
-export const { TaskProfilesClient, TaskProfilesError, clientCredentials } = createApi(wasm);
+export const { TaskProfilesClient, TaskProfilesError, TaskStats, clientCredentials } = createApi(wasm);

@@ -10,6 +10,7 @@ use crate::error::{Error, ErrorKind};
 use crate::export::{self, Attempt, Decision, Field, PageEnvelope, TransportFailure};
 use crate::format;
 use crate::page::{read_page, CountRecords};
+use crate::stats;
 
 fn set(target: &Object, key: &str, value: impl Into<JsValue>) {
     // Setting a data property on a fresh plain object cannot fail.
@@ -190,6 +191,24 @@ impl ExportPlan {
         Ok(out.into())
     }
 
+    /// Reads a page's bytes into `stats` (all or nothing), checks it and advances.
+    #[wasm_bindgen(js_name = acceptStatsPage)]
+    pub fn accept_stats_page(
+        &mut self,
+        body: &[u8],
+        stats: &mut StatsCore,
+    ) -> Result<JsValue, JsValue> {
+        let envelope =
+            read_page(body, &mut CountRecords, ErrorKind::Protocol).map_err(error_to_js)?;
+        // Check the envelope before counting, so that a page the export refuses is not counted.
+        self.0.check_page(envelope.clone()).map_err(error_to_js)?;
+        stats.0.add_page(body).map_err(|mut e| {
+            e.kind = ErrorKind::Protocol;
+            error_to_js(e)
+        })?;
+        self.accept(envelope).map(JsValue::from)
+    }
+
     /// Checks a parsed page's envelope fields and advances: `{ hasNext, nextStartingAfter, records }`.
     #[wasm_bindgen(js_name = acceptPage)]
     pub fn accept_page(
@@ -220,6 +239,70 @@ impl ExportPlan {
         );
         set(&out, "records", info.records as f64);
         Ok(out)
+    }
+}
+
+/// Streaming, mergeable aggregates over records (the JS `TaskStats` wraps it).
+#[wasm_bindgen]
+pub struct StatsCore(stats::TaskStats);
+
+#[wasm_bindgen]
+impl StatsCore {
+    /// An empty aggregate listing at most `top_n` top tasks and skills.
+    #[wasm_bindgen(constructor)]
+    pub fn new(top_n: u32) -> StatsCore {
+        StatsCore(stats::TaskStats::new(top_n as usize))
+    }
+
+    /// Adds a page's raw body.
+    #[wasm_bindgen(js_name = addPage)]
+    pub fn add_page(&mut self, body: &[u8]) -> Result<(), JsValue> {
+        self.0.add_page(body).map_err(error_to_js)
+    }
+
+    /// Adds one record or an array of records, as JSON text.
+    #[wasm_bindgen(js_name = addRecords)]
+    pub fn add_records(&mut self, json: &str) -> Result<(), JsValue> {
+        self.0.add_records(json.as_bytes()).map_err(error_to_js)
+    }
+
+    /// Adds everything `other` counted.
+    pub fn merge(&mut self, other: &StatsCore) {
+        self.0.merge(&other.0);
+    }
+
+    /// The lossless serialised form, as JSON text.
+    #[wasm_bindgen(js_name = toJson)]
+    pub fn to_json(&self) -> String {
+        self.0.to_json()
+    }
+
+    /// Reads what `toJson` wrote.
+    #[wasm_bindgen(js_name = fromJson)]
+    pub fn from_json(json: &str) -> Result<StatsCore, JsValue> {
+        stats::TaskStats::from_json(json)
+            .map(StatsCore)
+            .map_err(error_to_js)
+    }
+
+    /// The summary, as JSON text (one `JSON.parse` makes the JS object).
+    #[wasm_bindgen(js_name = summaryJson)]
+    pub fn summary_json(&self) -> String {
+        serde_json::to_string(&self.0.summary()).unwrap_or_default()
+    }
+
+    /// The tree grouped by dimensions (`["ai_impact_level", …]`), as JSON text.
+    #[wasm_bindgen(js_name = treeByDimensionsJson)]
+    pub fn tree_by_dimensions_json(&self, by: Vec<String>) -> Result<String, JsValue> {
+        let dims = by
+            .iter()
+            .map(|d| stats::Dimension::parse(d))
+            .collect::<crate::Result<Vec<_>>>()
+            .map_err(error_to_js)?;
+        Ok(
+            serde_json::to_string(&self.0.tree(stats::TreeBy::Dimensions(dims)))
+                .unwrap_or_default(),
+        )
     }
 }
 

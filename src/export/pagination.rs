@@ -75,6 +75,24 @@ impl Pagination {
 
     /// Checks a page against the contract and advances; a violation leaves the state as it was.
     pub fn accept(&mut self, page: PageEnvelope) -> Result<PageInfo> {
+        let info = self.check(page)?;
+        self.pages += 1;
+        self.records += info.records as u64;
+        match &info.next_starting_after {
+            Some(c) => {
+                self.seen.insert(c.clone());
+                self.next_cursor = Some(c.clone());
+            }
+            None => {
+                self.finished = true;
+                self.next_cursor = None;
+            }
+        }
+        Ok(info)
+    }
+
+    /// Checks a page against the contract without advancing.
+    pub fn check(&self, page: PageEnvelope) -> Result<PageInfo> {
         let where_ = || format!("page {} (after {:?})", self.pages + 1, self.next_cursor);
         let records = match page.records {
             Field::Value(n) => n,
@@ -106,7 +124,7 @@ impl Pagination {
                 )))
             }
         };
-        let next = if has_next {
+        let next_starting_after = if has_next {
             match page.next_starting_after {
                 Field::Value(c) if !c.is_empty() => {
                     if self.seen.contains(&c) {
@@ -133,21 +151,9 @@ impl Pagination {
         } else {
             None
         };
-        self.pages += 1;
-        self.records += records as u64;
-        match &next {
-            Some(c) => {
-                self.seen.insert(c.clone());
-                self.next_cursor = Some(c.clone());
-            }
-            None => {
-                self.finished = true;
-                self.next_cursor = None;
-            }
-        }
         Ok(PageInfo {
             has_next,
-            next_starting_after: next,
+            next_starting_after,
             records,
         })
     }

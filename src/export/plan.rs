@@ -86,6 +86,11 @@ impl ExportPlan {
         self.pagination.accept(page)
     }
 
+    /// Checks a page's envelope without moving the cursor (to check before consuming its records).
+    pub fn check_page(&self, page: PageEnvelope) -> Result<PageInfo> {
+        self.pagination.check(page)
+    }
+
     /// Pages accepted so far.
     pub fn pages(&self) -> u64 {
         self.pagination.pages()
