@@ -239,6 +239,91 @@ export function createApi(wasm) {
   }
 
   let statsCore; // TaskStats → its wasm aggregate, for Export.stats()
+  let taxonomyCore; // TaskTaxonomy → its wasm taxonomy
+  let noTaxonomy; // an empty taxonomy: places nothing, exactly as none
+
+  /** Where each task sits in the task tree, learned from hierarchy records. */
+  class TaskTaxonomy {
+    #core;
+
+    static {
+      taxonomyCore = (taxonomy) => taxonomy.#core;
+    }
+
+    constructor() {
+      this.#core = new wasm.TaxonomyCore();
+    }
+
+    /** Learns from hierarchy records (one, or an array; list tasks carrying `path` teach too). */
+    learn(recordOrRecords) {
+      if (recordOrRecords === null || typeof recordOrRecords !== "object") {
+        throw new TaskProfilesError({ kind: "invalid_input", message: "records: expected a record object or an array of records" });
+      }
+      callCore(() => this.#core.learn(toJson("records", recordOrRecords)));
+      return this;
+    }
+
+    /** Known task ids. */
+    get size() {
+      return this.#core.size;
+    }
+
+    /** Task ids seen under a second, different path (the first path is kept). */
+    get conflicts() {
+      return this.#core.conflicts;
+    }
+
+    /** The lossless serialised form: `TaskTaxonomy.fromJSON` restores it exactly. */
+    toJSON() {
+      return JSON.parse(this.#core.toJson());
+    }
+
+    /** Restores what `toJSON` produced (the object, or its JSON text). */
+    static fromJSON(json) {
+      const text = typeof json === "string" ? json : toJson("json", json);
+      const taxonomy = new TaskTaxonomy();
+      taxonomy.#core.free();
+      taxonomy.#core = callCore(() => wasm.TaxonomyCore.fromJson(text));
+      return taxonomy;
+    }
+  }
+
+  /** Checks conversion options and turns them into the core's arguments. */
+  function conversion({ to, keepPath = false, taxonomy, groupBy = [] }) {
+    if (to !== "list" && to !== "hierarchy") throw invalid("to", `expected "list" or "hierarchy", got ${JSON.stringify(to)}`);
+    if (typeof keepPath !== "boolean") throw invalid("keepPath", "expected a boolean");
+    if (taxonomy !== undefined && !(taxonomy instanceof TaskTaxonomy)) throw invalid("taxonomy", "expected a TaskTaxonomy");
+    if (!Array.isArray(groupBy) || !groupBy.every((d) => typeof d === "string")) {
+      throw invalid("groupBy", 'expected an array of "ai_impact_level" and/or "validation_state"');
+    }
+    noTaxonomy ??= new wasm.TaxonomyCore();
+    return [to, keepPath, groupBy, taxonomy ? taxonomyCore(taxonomy) : noTaxonomy];
+  }
+
+  function convertRecords(recordOrRecords, options) {
+    if (recordOrRecords === null || typeof recordOrRecords !== "object") {
+      throw new TaskProfilesError({ kind: "invalid_input", message: "records: expected a record object or an array of records" });
+    }
+    const args = conversion(options);
+    return JSON.parse(callCore(() => wasm.convertRecords(toJson("records", recordOrRecords), ...args)));
+  }
+
+  /** Records of either shape (one, or an array) as list records; `keepPath` keeps each task's ancestry. */
+  function toList(recordOrRecords, { keepPath = false } = {}) {
+    return convertRecords(recordOrRecords, { to: "list", keepPath });
+  }
+
+  /** Records of either shape (one, or an array) as hierarchy records, placed by path, taxonomy or groupBy. */
+  function toHierarchy(recordOrRecords, { taxonomy, groupBy } = {}) {
+    return convertRecords(recordOrRecords, { to: "hierarchy", taxonomy, groupBy });
+  }
+
+  /** A whole page's raw body converted, bytes in and bytes out, without making JS objects. */
+  function convertPage(body, options = {}) {
+    const bytes = bodyBytes("body", body);
+    const args = conversion(options);
+    return callCore(() => wasm.convertPage(bytes, ...args));
+  }
 
   /** Streaming, mergeable aggregates over records, computed in wasm. */
   class TaskStats {
@@ -295,8 +380,17 @@ export function createApi(wasm) {
       return JSON.parse(this.#core.summaryJson());
     }
 
-    /** The organisation-wide tree (d3.hierarchy-compatible), grouped `by` dimensions. */
-    tree({ by = ["ai_impact_level"] } = {}) {
+    /**
+     * The organisation-wide tree a treemap or sunburst draws (d3.hierarchy-compatible): grouped
+     * `by` dimensions (`["ai_impact_level", "validation_state"]`) or by a `taxonomy`'s groups.
+     */
+    tree({ by, taxonomy } = {}) {
+      if (taxonomy !== undefined) {
+        if (by !== undefined) throw invalid("by", "give by or taxonomy, not both");
+        if (!(taxonomy instanceof TaskTaxonomy)) throw invalid("taxonomy", "expected a TaskTaxonomy");
+        return JSON.parse(this.#core.treeByTaxonomyJson(taxonomyCore(taxonomy)));
+      }
+      by ??= ["ai_impact_level"];
       if (!Array.isArray(by) || !by.every((d) => typeof d === "string")) throw invalid("by", "expected an array of dimensions");
       return JSON.parse(callCore(() => this.#core.treeByDimensionsJson(by)));
     }
@@ -439,6 +533,29 @@ export function createApi(wasm) {
         throw this.#annotate(e);
       }
       return stats.summary();
+    }
+
+    /**
+     * Each page's raw body as bytes (`Uint8Array`), checked in wasm, converted on the way with
+     * `convertTo` (and `taxonomy`, `groupBy`, `keepPath`): for workers that pass the export on.
+     */
+    async *rawPages({ convertTo, ...options } = {}) {
+      const args = convertTo === undefined ? undefined : conversion({ to: convertTo, ...options });
+      const reader = args === undefined ? bytePages("envelope") : {
+        read: bytePages().read,
+        accept(plan, body) {
+          const info = callCore(() => plan.acceptConvertedPage(body, ...args));
+          return { bytes: info.bytes, count: info.records, hasNext: info.hasNext, nextStartingAfter: info.nextStartingAfter };
+        },
+      };
+      try {
+        for await (const page of this.#pageSource(reader)) {
+          this.#pageHandedOut(page, page.count);
+          yield page.bytes ?? page.body;
+        }
+      } catch (e) {
+        throw this.#annotate(e);
+      }
     }
 
     /**
@@ -588,5 +705,5 @@ export function createApi(wasm) {
     }
   }
 
-  return { TaskProfilesClient, TaskProfilesError, TaskStats, clientCredentials };
+  return { TaskProfilesClient, TaskProfilesError, TaskStats, TaskTaxonomy, toList, toHierarchy, convertPage, clientCredentials };
 }

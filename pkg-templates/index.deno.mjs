@@ -6,4 +6,6 @@ import { createApi } from "./core.js";
 
 initSync({ module: wasmModule });
 
-export const { TaskProfilesClient, TaskProfilesError, TaskStats, clientCredentials } = createApi(wasm);
+export const {
+  TaskProfilesClient, TaskProfilesError, TaskStats, TaskTaxonomy, toList, toHierarchy, convertPage, clientCredentials,
+} = createApi(wasm);

@@ -4,4 +4,6 @@ import { createApi } from "./core.js";
 
 const wasm = createRequire(import.meta.url)("./node/task_profiles.js");
 
-export const { TaskProfilesClient, TaskProfilesError, TaskStats, clientCredentials } = createApi(wasm);
+export const {
+  TaskProfilesClient, TaskProfilesError, TaskStats, TaskTaxonomy, toList, toHierarchy, convertPage, clientCredentials,
+} = createApi(wasm);

@@ -6,4 +6,6 @@ import { createApi } from "./core.js";
 
 await initWasm({ module_or_path: new URL("./web/task_profiles_bg.wasm", import.meta.url) });
 
-export const { TaskProfilesClient, TaskProfilesError, TaskStats, clientCredentials } = createApi(wasm);
+export const {
+  TaskProfilesClient, TaskProfilesError, TaskStats, TaskTaxonomy, toList, toHierarchy, convertPage, clientCredentials,
+} = createApi(wasm);

@@ -10,6 +10,7 @@ use crate::error::{Error, ErrorKind};
 use crate::export::{self, Attempt, Decision, Field, PageEnvelope, TransportFailure};
 use crate::format;
 use crate::page::{read_page, CountRecords};
+use crate::shape;
 use crate::stats;
 
 fn set(target: &Object, key: &str, value: impl Into<JsValue>) {
@@ -209,6 +210,29 @@ impl ExportPlan {
         self.accept(envelope).map(JsValue::from)
     }
 
+    /// Checks a page's bytes, converts it to the shape `to`, and advances: `{ …, bytes }`.
+    #[wasm_bindgen(js_name = acceptConvertedPage)]
+    pub fn accept_converted_page(
+        &mut self,
+        body: &[u8],
+        to: &str,
+        keep_path: bool,
+        group_by: Vec<String>,
+        taxonomy: &TaxonomyCore,
+    ) -> Result<JsValue, JsValue> {
+        let options = convert_options(to, keep_path, &group_by, taxonomy)?;
+        let envelope =
+            read_page(body, &mut CountRecords, ErrorKind::Protocol).map_err(error_to_js)?;
+        self.0.check_page(envelope.clone()).map_err(error_to_js)?;
+        let bytes = shape::convert_page(body, &options).map_err(|mut e| {
+            e.kind = ErrorKind::Protocol;
+            error_to_js(e)
+        })?;
+        let out = self.accept(envelope)?;
+        set(&out, "bytes", Uint8Array::from(bytes.as_slice()));
+        Ok(out.into())
+    }
+
     /// Checks a parsed page's envelope fields and advances: `{ hasNext, nextStartingAfter, records }`.
     #[wasm_bindgen(js_name = acceptPage)]
     pub fn accept_page(
@@ -291,6 +315,13 @@ impl StatsCore {
         serde_json::to_string(&self.0.summary()).unwrap_or_default()
     }
 
+    /// The tree grouped by a taxonomy's groups, as JSON text.
+    #[wasm_bindgen(js_name = treeByTaxonomyJson)]
+    pub fn tree_by_taxonomy_json(&self, taxonomy: &TaxonomyCore) -> String {
+        serde_json::to_string(&self.0.tree(stats::TreeBy::Taxonomy(&taxonomy.0)))
+            .unwrap_or_default()
+    }
+
     /// The tree grouped by dimensions (`["ai_impact_level", …]`), as JSON text.
     #[wasm_bindgen(js_name = treeByDimensionsJson)]
     pub fn tree_by_dimensions_json(&self, by: Vec<String>) -> Result<String, JsValue> {
@@ -304,6 +335,110 @@ impl StatsCore {
                 .unwrap_or_default(),
         )
     }
+}
+
+/// Where tasks sit, learned from hierarchy records (the JS `TaskTaxonomy` wraps it).
+#[wasm_bindgen]
+pub struct TaxonomyCore(shape::TaskTaxonomy);
+
+#[wasm_bindgen]
+impl TaxonomyCore {
+    /// An empty taxonomy.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> TaxonomyCore {
+        TaxonomyCore(shape::TaskTaxonomy::new())
+    }
+
+    /// Learns from one record, an array of records or a page, as JSON text (all or nothing).
+    pub fn learn(&mut self, json: &str) -> Result<(), JsValue> {
+        self.0.learn_json(json.as_bytes()).map_err(error_to_js)
+    }
+
+    /// Known task ids.
+    #[wasm_bindgen(getter)]
+    pub fn size(&self) -> u32 {
+        self.0.size() as u32
+    }
+
+    /// Task ids seen under a second, different path.
+    #[wasm_bindgen(getter)]
+    pub fn conflicts(&self) -> f64 {
+        self.0.conflicts() as f64
+    }
+
+    /// The lossless serialised form, as JSON text.
+    #[wasm_bindgen(js_name = toJson)]
+    pub fn to_json(&self) -> String {
+        self.0.to_json()
+    }
+
+    /// Reads what `toJson` wrote.
+    #[wasm_bindgen(js_name = fromJson)]
+    pub fn from_json(json: &str) -> Result<TaxonomyCore, JsValue> {
+        shape::TaskTaxonomy::from_json(json)
+            .map(TaxonomyCore)
+            .map_err(error_to_js)
+    }
+}
+
+impl Default for TaxonomyCore {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn convert_options<'t>(
+    to: &str,
+    keep_path: bool,
+    group_by: &[String],
+    taxonomy: &'t TaxonomyCore,
+) -> Result<shape::ConvertOptions<'t>, JsValue> {
+    let to = shape::Shape::parse(to).map_err(error_to_js)?;
+    let group_by = group_by
+        .iter()
+        .map(|d| shape::GroupDim::parse(d))
+        .collect::<crate::Result<Vec<_>>>()
+        .map_err(error_to_js)?;
+    Ok(shape::ConvertOptions {
+        to,
+        keep_path,
+        // An empty taxonomy places nothing, exactly as none: JS passes one when the caller gave none.
+        taxonomy: Some(&taxonomy.0),
+        group_by,
+    })
+}
+
+/// Converts one record or an array of records (JSON text) to the shape `to`; returns JSON text.
+#[wasm_bindgen(js_name = convertRecords)]
+pub fn convert_records(
+    json: &str,
+    to: &str,
+    keep_path: bool,
+    group_by: Vec<String>,
+    taxonomy: &TaxonomyCore,
+) -> Result<String, JsValue> {
+    let options = convert_options(to, keep_path, &group_by, taxonomy)?;
+    let out = shape::convert_records(json.as_bytes(), &options).map_err(error_to_js)?;
+    // The output is the input's UTF-8 slices joined by ASCII punctuation.
+    String::from_utf8(out).map_err(|_| {
+        error_to_js(crate::Error::invalid_input(
+            "records",
+            "the conversion produced invalid UTF-8",
+        ))
+    })
+}
+
+/// Converts a whole page body (bytes in, bytes out, no JS objects made).
+#[wasm_bindgen(js_name = convertPage)]
+pub fn convert_page(
+    body: &[u8],
+    to: &str,
+    keep_path: bool,
+    group_by: Vec<String>,
+    taxonomy: &TaxonomyCore,
+) -> Result<Vec<u8>, JsValue> {
+    let options = convert_options(to, keep_path, &group_by, taxonomy)?;
+    shape::convert_page(body, &options).map_err(error_to_js)
 }
 
 /// The CSV header row the CSV stream starts with.

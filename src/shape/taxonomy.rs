@@ -393,3 +393,15 @@ fn learn_nodes<'a>(
     }
     Ok(())
 }
+
+/// The statistics tree places tasks by the names of their enclosing groups.
+impl crate::stats::TaskPlacement for TaskTaxonomy {
+    fn path_names(&self, task_id: &str) -> Option<Vec<String>> {
+        self.path_of(task_id).map(|path| {
+            path.iter()
+                .filter(|e| e.is_group())
+                .map(|e| e.name().or(e.node_id()).unwrap_or_default().to_string())
+                .collect()
+        })
+    }
+}
