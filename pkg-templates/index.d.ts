@@ -158,6 +158,13 @@ export declare class Export<R = ListRecord> implements AsyncIterable<R> {
   toCsvStream(): ReadableStream<Uint8Array>;
   /** The export as NDJSON, one record per line; back-pressure and cancellation as `toCsvStream`. */
   toNdjsonStream(): ReadableStream<Uint8Array>;
+  /** Consumes the export, aggregating each page's bytes in wasm; resolves to the summary. */
+  stats(options?: TaskStatsOptions): Promise<StatsSummary>;
+  /**
+   * Each page's raw body as bytes, checked in wasm and converted on the way when `convertTo` is
+   * given: for workers that pass the export on without looking inside.
+   */
+  rawPages(options?: { convertTo?: ResponseFormat } & HierarchyOptions & ListOptions): AsyncGenerator<Uint8Array, void, undefined>;
   /** Pass as `startingAfter` to a new export to continue with exactly the records not yet handed out. */
   readonly cursor: string | undefined;
   /** Whether every record has been handed out. */
@@ -172,6 +179,129 @@ export declare class TaskProfilesClient {
   readonly baseUrl: string;
   /** Returns the export without sending anything; throws a TaskProfilesError on invalid params. */
   exportTaskProfiles<F extends ResponseFormat = "list">(params?: ExportParams<F>): Export<RecordOf<F>>;
+}
+
+/** A task dimension to group by. */
+export type GroupDimension = "ai_impact_level" | "validation_state";
+
+export interface ListOptions {
+  /** Give each task `path`: its ancestor group nodes (without `children`), and a sub-task's parent `{ task_id }`. */
+  keepPath?: boolean;
+}
+
+export interface HierarchyOptions {
+  /** Where tasks without a `path` go; a task placed nowhere goes to the top level. */
+  taxonomy?: TaskTaxonomy;
+  /** Group by these task values instead (outermost first); `"unknown"` when a value is missing. */
+  groupBy?: GroupDimension[];
+}
+
+/** A task's ancestor as kept in `path` by `toList(…, { keepPath: true })`. */
+export type PathEntry = { node_id: string; name: string; [key: string]: Json | undefined } | { task_id: string };
+
+/** Records of either shape as list records (one in, one out; an array in, an array out). */
+export declare function toList(record: TaskProfileRecord, options?: ListOptions): ListRecord;
+export declare function toList(records: readonly TaskProfileRecord[], options?: ListOptions): ListRecord[];
+
+/** Records of either shape as hierarchy records, placed by `path`, by a taxonomy, or grouped by values. */
+export declare function toHierarchy(record: TaskProfileRecord, options?: HierarchyOptions): HierarchyRecord;
+export declare function toHierarchy(records: readonly TaskProfileRecord[], options?: HierarchyOptions): HierarchyRecord[];
+
+/** A whole page's raw body converted: bytes (or text) in, the converted page's JSON bytes out. */
+export declare function convertPage(body: Uint8Array | ArrayBuffer | string, options: { to: ResponseFormat } & HierarchyOptions & ListOptions): Uint8Array;
+
+/** The serialised form of a TaskTaxonomy (versioned; restore with `TaskTaxonomy.fromJSON`). */
+export interface TaskTaxonomyJSON {
+  format: "task-profiles/taxonomy";
+  version: number;
+  conflicts: number;
+  tasks: { task_id: string; path: PathEntry[] }[];
+}
+
+/** Where each task sits in the task tree, learned from hierarchy records. */
+export declare class TaskTaxonomy {
+  constructor();
+  /** Learns from hierarchy records (list tasks carrying `path` teach too); all or nothing. */
+  learn(records: TaskProfileRecord | readonly TaskProfileRecord[]): this;
+  /** Known task ids. */
+  readonly size: number;
+  /** Task ids seen under a second, different path (the first is kept). */
+  readonly conflicts: number;
+  toJSON(): TaskTaxonomyJSON;
+  static fromJSON(json: TaskTaxonomyJSON | string): TaskTaxonomy;
+}
+
+export interface TaskStatsOptions {
+  /** How many top tasks and skills the summary lists (default 20). */
+  topN?: number;
+}
+
+/** The organisation-wide summary (rejected tasks count only in validationStates and rejectedTasks). */
+export interface StatsSummary {
+  /** Records added. */
+  employees: number;
+  /** Records with no task other than rejected ones. */
+  employeesWithoutTasks: number;
+  /** Task assignments, rejected ones excluded. */
+  tasks: number;
+  rejectedTasks: number;
+  /** Distinct task_id among non-rejected tasks. */
+  distinctTasks: number;
+  /** Distinct skill_id linked to non-rejected tasks. */
+  distinctSkills: number;
+  /** Over all employees; nearest-rank percentiles; all 0 when there are no employees. */
+  tasksPerEmployee: { mean: number; p50: number; p90: number; max: number };
+  /** Every state seen, rejected included. */
+  validationStates: Record<string, number>;
+  /** Non-rejected tasks by ai_impact.level; "unknown" when absent. */
+  aiImpact: Record<string, { tasks: number; weeklyHours: number }>;
+  /** Non-rejected; meanPerEmployee = total / employees (0 when none). */
+  weeklyHours: { total: number; tasksWithHours: number; meanPerEmployee: number };
+  /** By employees desc, then taskId asc; at most topN. */
+  topTasks: { taskId: string; task: string; employees: number; weeklyHours: number }[];
+  /** By employees desc, then tasks desc, then skillId asc; at most topN. */
+  topSkills: { skillId: string; skill: string; tasks: number; employees: number }[];
+  /** Source events of non-rejected tasks, by event_type. */
+  sourceEventTypes: Record<string, number>;
+}
+
+/** A group of the statistics tree. */
+export interface StatsTreeGroup {
+  name: string;
+  children: StatsTreeNode[];
+}
+
+/** A task leaf of the statistics tree: `value` is the number of employees with the task. */
+export interface StatsTreeLeaf {
+  name: string;
+  taskId: string;
+  value: number;
+  weeklyHours: number;
+}
+
+export type StatsTreeNode = StatsTreeGroup | StatsTreeLeaf;
+
+/** The serialised form of a TaskStats (versioned, lossless; restore with `TaskStats.fromJSON`). */
+export interface TaskStatsJSON {
+  format: "task-profiles/task-stats";
+  version: number;
+  [field: string]: Json;
+}
+
+/** Streaming, mergeable aggregates over records, computed in wasm. */
+export declare class TaskStats {
+  constructor(options?: TaskStatsOptions);
+  /** Adds one record or an array of records (JS objects, either shape). */
+  add(records: TaskProfileRecord | readonly TaskProfileRecord[]): this;
+  /** Adds a page's raw body: the fast path, parsed and counted in wasm. */
+  addPage(body: Uint8Array | ArrayBuffer | string): this;
+  /** Adds everything `other` counted (other employees, e.g. another worker's shard). */
+  merge(other: TaskStats): this;
+  toJSON(): TaskStatsJSON;
+  static fromJSON(json: TaskStatsJSON | string): TaskStats;
+  summary(): StatsSummary;
+  /** The tree a treemap or sunburst draws (d3.hierarchy-compatible). */
+  tree(options?: { by: GroupDimension[]; taxonomy?: never } | { taxonomy: TaskTaxonomy; by?: never }): StatsTreeGroup;
 }
 
 export interface ClientCredentialsOptions {
