@@ -2,7 +2,9 @@
 // process, on the sandbox's synthetic export. Prints medians and ratios; asserts nothing about time.
 import { gzipSync } from "node:zlib";
 import { readFileSync } from "node:fs";
-import { TaskProfilesClient } from "task-profiles";
+import assert from "node:assert/strict";
+import { TaskProfilesClient, TaskStats, TaskTaxonomy, convertPage, toList, toHierarchy } from "task-profiles";
+import { summarizeLoop, summarizeD3, toListJs, toHierarchyJs, learnTaxonomyJs } from "./baselines.mjs";
 import { startSandbox } from "../examples/sandbox.mjs";
 
 const EMPLOYEES = Number(process.env.BENCH_EMPLOYEES ?? 20000);
@@ -65,6 +67,84 @@ const exportRows = await race([["hand-written fetch + JSON.parse loop", handWrit
 if (exportRows[0].result !== EMPLOYEES || exportRows[1].result !== EMPLOYEES) throw new Error("the export contenders disagree");
 report("export over HTTP (4)", exportRows);
 console.log(`  iterator overhead: ${(((exportRows[1].ms / exportRows[0].ms) - 1) * 100).toFixed(1)}% (target: under 10%; the iterator fetches one page ahead)`);
+
+/** Every page body of the export, as bytes, exactly as fetch delivers them. */
+async function pagesAsBytes(format) {
+  const pages = [];
+  let cursor;
+  for (;;) {
+    const res = await fetch(`${sandbox.url}/export/employees/task_profiles?response_format=${format}`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${sandbox.token}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ limit: 100, include: INCLUDE, ...(cursor ? { starting_after: cursor } : {}) }),
+    });
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    pages.push(bytes);
+    const { has_next, next_starting_after } = JSON.parse(new TextDecoder().decode(bytes));
+    if (!has_next) return pages;
+    cursor = next_starting_after;
+  }
+}
+const listPages = await pagesAsBytes("list");
+const hierPages = await pagesAsBytes("hierarchy");
+const mb = (pages) => pages.reduce((n, p) => n + p.length, 0) / 1e6;
+console.log(`\npages: ${listPages.length} list pages (${mb(listPages).toFixed(1)} MB), ${hierPages.length} hierarchy pages (${mb(hierPages).toFixed(1)} MB)`);
+
+/** Summaries compared with float sums rounded (exact sums in wasm, naive sums in JS). */
+function comparable(summary) {
+  return JSON.parse(JSON.stringify(summary, (k, v) => (typeof v === "number" && !Number.isInteger(v) ? Number(v.toPrecision(9)) : v)));
+}
+
+// 1. Statistics over page bytes.
+const TOP = 20;
+const statsRows = await race([
+  ["TaskStats.addPage over page bytes (wasm)", () => { const s = new TaskStats({ topN: TOP }); for (const p of listPages) s.addPage(p); return s.summary(); }],
+  ["TextDecoder + JSON.parse + hand-written loop", () => summarizeLoop(listPages, TOP)],
+  ["JSON.parse + d3-array rollups", () => summarizeD3(listPages, TOP)],
+]);
+assert.deepEqual(comparable(statsRows[1].result), comparable(statsRows[0].result), "the hand-written loop computes the same summary");
+assert.deepEqual(comparable(statsRows[2].result), comparable(statsRows[0].result), "the d3 version computes the same summary");
+report("statistics over the list pages (1): targets 2x over the loop, 4x over d3", statsRows);
+console.log(`  addPage vs hand-written loop: ${(statsRows[1].ms / statsRows[0].ms).toFixed(2)}x; vs d3-array: ${(statsRows[2].ms / statsRows[0].ms).toFixed(2)}x; wasm throughput ${(mb(listPages) / (statsRows[0].ms / 1000)).toFixed(0)} MB/s`);
+
+// 2. Bulk page conversion, bytes in and bytes out.
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+const parsePage = (bytes) => JSON.parse(decoder.decode(bytes));
+const taxonomy = new TaskTaxonomy();
+for (const p of hierPages) taxonomy.learn(parsePage(p).records);
+const jsTaxonomy = new Map();
+for (const p of hierPages) learnTaxonomyJs(parsePage(p).records, jsTaxonomy);
+const jsConvert = (pages, convert) => pages.map((bytes) => {
+  const page = parsePage(bytes);
+  return encoder.encode(JSON.stringify({ ...page, records: convert(page.records) }));
+});
+for (const [i, p] of listPages.entries()) {
+  assert.deepEqual(parsePage(convertPage(p, { to: "hierarchy", taxonomy })), parsePage(jsConvert([p], (r) => toHierarchyJs(r, jsTaxonomy))[0]));
+  assert.deepEqual(parsePage(convertPage(hierPages[i], { to: "list" })), parsePage(jsConvert([hierPages[i]], toListJs)[0]));
+}
+const toHierRows = await race([
+  ["convertPage list→hierarchy (wasm, bytes→bytes)", () => listPages.map((p) => convertPage(p, { to: "hierarchy", taxonomy }))],
+  ["JSON.parse + hand-written conversion + JSON.stringify", () => jsConvert(listPages, (r) => toHierarchyJs(r, jsTaxonomy))],
+]);
+report("convertPage list → hierarchy (2): target 2x", toHierRows);
+const toListRows = await race([
+  ["convertPage hierarchy→list (wasm, bytes→bytes)", () => hierPages.map((p) => convertPage(p, { to: "list" }))],
+  ["JSON.parse + hand-written conversion + JSON.stringify", () => jsConvert(hierPages, toListJs)],
+]);
+report("convertPage hierarchy → list (2): target 2x", toListRows);
+console.log(`  list→hierarchy: ${(toHierRows[1].ms / toHierRows[0].ms).toFixed(2)}x; hierarchy→list: ${(toListRows[1].ms / toListRows[0].ms).toFixed(2)}x`);
+
+// 3. Object-level conversion (JS objects in and out): reported, no target.
+const listRecords = listPages.map((p) => parsePage(p).records);
+const hierRecords = hierPages.map((p) => parsePage(p).records);
+const objRows = await race([
+  ["toList(records) (JSON.stringify → wasm → JSON.parse)", () => hierRecords.map((r) => toList(r))],
+  ["plain-JS toList", () => hierRecords.map((r) => toListJs(r))],
+  ["toHierarchy(records, { taxonomy })", () => listRecords.map((r) => toHierarchy(r, { taxonomy }))],
+  ["plain-JS toHierarchy", () => listRecords.map((r) => toHierarchyJs(r, jsTaxonomy))],
+]);
+report("object-level conversion (3): reported, no target", objRows);
 
 // 5. Size of the release module.
 const wasm = readFileSync(new URL("../pkg/web/task_profiles_bg.wasm", import.meta.url));
