@@ -1,0 +1,58 @@
+// The package as published: publint and arethetypeswrong find nothing, the optimised wasm stays
+// small, and it loads.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import path from "node:path";
+import { readFile } from "node:fs/promises";
+import { gzipSync } from "node:zlib";
+import { BIN, PKG, cleanup, makeProject, packPackage, run } from "./helpers.mjs";
+
+const MAX_GZIPPED_WASM = 130 * 1024;
+let tarball;
+
+before(async () => {
+  ({ tarball } = await packPackage());
+});
+after(cleanup);
+
+test("publint finds no problems in pkg/", async () => {
+  const { code, stdout, stderr } = await run(path.join(BIN, "publint"), ["run", PKG, "--strict"], { allowFailure: true });
+  assert.equal(code, 0, `publint:\n${stdout}${stderr}`);
+  assert.doesNotMatch(stdout, /^(Errors|Warnings|Suggestions):/m, `publint:\n${stdout}${stderr}`);
+});
+
+test("arethetypeswrong finds no problems in the packed tarball", async () => {
+  const { code, stdout, stderr } = await run(path.join(BIN, "attw"), [tarball, "--format", "table-flipped", "--no-color"], { allowFailure: true });
+  assert.equal(code, 0, `attw:\n${stdout}${stderr}`);
+});
+
+test(`the optimised wasm is under ${MAX_GZIPPED_WASM} bytes gzipped`, async (t) => {
+  const wasm = await readFile(path.join(PKG, "web/task_profiles_bg.wasm"));
+  const gzipped = gzipSync(wasm, { level: 9 }).length;
+  t.diagnostic(`pkg/web/task_profiles_bg.wasm: ${wasm.length} bytes, ${gzipped} gzipped (limit ${MAX_GZIPPED_WASM})`);
+  assert.ok(gzipped < MAX_GZIPPED_WASM, `${gzipped} bytes gzipped, over the ${MAX_GZIPPED_WASM}-byte budget`);
+  const node = await readFile(path.join(PKG, "node/task_profiles_bg.wasm"));
+  assert.ok(node.equals(wasm), "the node and web builds ship the same optimised module");
+});
+
+test("the optimised module compiles, and the installed node entries load it", async () => {
+  const wasm = await readFile(path.join(PKG, "web/task_profiles_bg.wasm"));
+  const module = await WebAssembly.compile(wasm);
+  assert.ok(WebAssembly.Module.exports(module).some((e) => e.kind === "memory"), "exports its memory");
+  const dir = await makeProject("load", tarball, {
+    "esm.mjs": `import * as api from "task-profiles";
+      const client = new api.TaskProfilesClient({ baseUrl: "http://127.0.0.1:9", token: "t" });
+      console.log(JSON.stringify({ exports: Object.keys(api).sort(), baseUrl: client.baseUrl }));`,
+    "cjs.cjs": `const api = require("task-profiles");
+      const client = new api.TaskProfilesClient({ baseUrl: "http://127.0.0.1:9", token: "t" });
+      console.log(JSON.stringify({ exports: Object.keys(api).sort(), baseUrl: client.baseUrl }));`,
+  });
+  for (const file of ["esm.mjs", "cjs.cjs"]) {
+    const { stdout } = await run(process.execPath, [file], { cwd: dir, timeoutMs: 30_000 });
+    const loaded = JSON.parse(stdout);
+    for (const name of ["TaskProfilesClient", "TaskProfilesError", "clientCredentials"]) {
+      assert.ok(loaded.exports.includes(name), `${file} exports ${name}: ${loaded.exports.join(", ")}`);
+    }
+    assert.match(loaded.baseUrl, /^http:\/\/127\.0\.0\.1:9\/?$/, file);
+  }
+});
