@@ -2,7 +2,7 @@
 // sent, with an index signature: the endpoint is experimental and fields the library does not
 // know are kept and handed on unchanged.
 
-/** A value that came over the wire as JSON. */
+/** A value that came over the wire as JSON. Fields the types do not name are `unknown`: check before use. */
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
 /** What `include` can add to every task. */
@@ -19,20 +19,20 @@ export interface AiImpact {
   /** "H1".."H5"-style level. */
   level: string;
   rationale: string;
-  [key: string]: Json | undefined;
+  [key: string]: unknown;
 }
 
 export interface LinkedSkill {
   skill_id: string;
   skill: string;
-  [key: string]: Json | undefined;
+  [key: string]: unknown;
 }
 
 export interface SourceEvent {
   external_id: string;
   /** e.g. "project", "job". */
   event_type: string;
-  [key: string]: Json | undefined;
+  [key: string]: unknown;
 }
 
 /** A task of a `list` record (and the fields of a task node in a `hierarchy` record). */
@@ -44,7 +44,7 @@ export interface Task {
   ai_impact?: AiImpact;
   linked_skills?: LinkedSkill[];
   source_events?: SourceEvent[];
-  [key: string]: Json | undefined;
+  [key: string]: unknown;
 }
 
 /** A task node of a `hierarchy` record; `children` holds sub-tasks. */
@@ -58,7 +58,7 @@ export interface GroupNode {
   name: string;
   children: HierarchyNode[];
   task_id?: never;
-  [key: string]: Json | undefined;
+  [key: string]: unknown;
 }
 
 export type HierarchyNode = TaskNode | GroupNode;
@@ -67,14 +67,14 @@ export type HierarchyNode = TaskNode | GroupNode;
 export interface ListRecord {
   external_id: string;
   tasks: Task[];
-  [key: string]: Json | undefined;
+  [key: string]: unknown;
 }
 
 /** A record of `responseFormat: "hierarchy"`. */
 export interface HierarchyRecord {
   external_id: string;
   hierarchy: HierarchyNode[];
-  [key: string]: Json | undefined;
+  [key: string]: unknown;
 }
 
 export type TaskProfileRecord = ListRecord | HierarchyRecord;

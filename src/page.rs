@@ -40,7 +40,15 @@ pub fn read_page<S: RecordsSink>(
     sink: &mut S,
     kind: ErrorKind,
 ) -> Result<PageEnvelope> {
-    let mut de = serde_json::Deserializer::from_slice(bytes);
+    // One reader type (str) for every serde_json use in the crate: each reader type instantiates
+    // every Deserialize impl again, and the wasm size budget notices.
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        Error::new(
+            kind,
+            format!("page: invalid UTF-8 at byte {}", e.valid_up_to()),
+        )
+    })?;
+    let mut de = serde_json::Deserializer::from_str(text);
     let envelope = de
         .deserialize_any(PageVisitor { sink })
         .and_then(|e| de.end().map(|()| e))
