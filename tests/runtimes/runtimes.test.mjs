@@ -25,8 +25,8 @@ before(async () => {
   ({ tarball } = await packPackage());
   sandbox = await startSandbox(["--employees", String(EMPLOYEES), "--seed", "11"]);
   onCleanup(sandbox.stop);
-  const { ids } = await walkSandbox(sandbox.url);
-  expected = { ids, digest: digestIds(ids) };
+  const { ids, tasks } = await walkSandbox(sandbox.url);
+  expected = { ids, tasks, digest: digestIds(ids) };
 });
 
 after(cleanup);
@@ -51,7 +51,9 @@ function checkScenario(result, runtime) {
   assert.equal(result.csv.length, 3, where);
   assert.equal(result.csv[0], CSV_HEADER, where);
   for (const line of result.csv.slice(1)) assert.ok(line.startsWith(`${expected.ids[0]},`), `${where}\nCSV rows of the first employee`);
-  // statistics: added when TaskStats lands
+  assert.deepEqual(result.stats, { employees: EMPLOYEES, tasks: expected.tasks, topTasks: 3, sameAsRecords: true }, `${where}\nExport.stats() in wasm`);
+  assert.ok(result.convert.tasks > 0, where);
+  assert.equal(result.convert.roundTrip, true, `${where}\ntoHierarchy(toList(record, { keepPath: true })) gives the record back`);
 }
 
 const NODE_ESM = `

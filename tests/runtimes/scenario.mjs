@@ -31,7 +31,17 @@ async function firstLines(stream, n) {
   return text.split("\r\n").slice(0, n);
 }
 
-export async function scenario({ TaskProfilesClient, TaskProfilesError }, baseUrl, token) {
+/** Object equality with key order ignored (JSON values only). */
+function sameJson(a, b) {
+  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => sameJson(x, b[i]));
+  if (a && typeof a === "object") {
+    const keys = Object.keys(a);
+    return !!b && typeof b === "object" && !Array.isArray(b) && keys.length === Object.keys(b).length && keys.every((k) => sameJson(a[k], b[k]));
+  }
+  return a === b;
+}
+
+export async function scenario({ TaskProfilesClient, TaskProfilesError, TaskStats, toList, toHierarchy }, baseUrl, token) {
   const result = {};
   const client = new TaskProfilesClient({ baseUrl, token });
 
@@ -65,7 +75,16 @@ export async function scenario({ TaskProfilesClient, TaskProfilesError }, baseUr
   // The CSV stream: the header and the first employee's first rows.
   result.csv = await firstLines(client.exportTaskProfiles().toCsvStream(), 3);
 
-  // statistics: added when TaskStats lands
+  // Statistics in wasm over the export's page bytes, equal to TaskStats over the records.
+  const summary = await client.exportTaskProfiles({ include: ["ai_impact", "weekly_hours", "linked_skills"] }).stats({ topN: 3 });
+  const records = await client.exportTaskProfiles({ include: ["ai_impact", "weekly_hours", "linked_skills"], responseFormat: "hierarchy" }).toArray();
+  const fromRecords = new TaskStats({ topN: 3 }).add(records).summary();
+  result.stats = { employees: summary.employees, tasks: summary.tasks, topTasks: summary.topTasks.length, sameAsRecords: sameJson(summary, fromRecords) };
+
+  // One record converted between the shapes, and back.
+  const record = records.find((r) => r.hierarchy.length > 0);
+  const list = toList(record, { keepPath: true });
+  result.convert = { tasks: list.tasks.length, roundTrip: sameJson(toHierarchy(list), record) };
 
   return result;
 }

@@ -1,6 +1,7 @@
 // Uses the whole public API of task-profiles with exact types: it must compile as written.
 import {
-  TaskProfilesClient, TaskProfilesError, clientCredentials,
+  TaskProfilesClient, TaskProfilesError, clientCredentials, TaskStats, TaskTaxonomy, toList, toHierarchy, convertPage,
+  type StatsSummary, type StatsTreeGroup, type StatsTreeNode, type TaskStatsJSON, type TaskTaxonomyJSON, type PathEntry,
   type ClientOptions, type Export, type ExportPage, type ExportParams, type ExportProgress, type ErrorKind,
   type HierarchyNode, type HierarchyRecord, type IncludeField, type ListRecord, type Task, type TokenFunction,
 } from "task-profiles";
@@ -115,4 +116,34 @@ export async function consumer(signal: AbortSignal): Promise<void> {
       use(asError);
     }
   }
+
+  // Shapes: either shape in, the asked shape out; one record in, one out.
+  const hierRecords: HierarchyRecord[] = await byUrl.exportTaskProfiles({ responseFormat: "hierarchy" }).toArray();
+  const taxonomy = new TaskTaxonomy().learn(hierRecords);
+  exact<typeof taxonomy.size, number>(true);
+  const savedTaxonomy: TaskTaxonomyJSON = taxonomy.toJSON();
+  const restored: TaskTaxonomy = TaskTaxonomy.fromJSON(savedTaxonomy);
+  const lists: ListRecord[] = toList(hierRecords, { keepPath: true });
+  const path: PathEntry[] | undefined = lists[0]?.tasks[0]?.path as PathEntry[] | undefined;
+  const oneList: ListRecord = toList(hierRecords[0]!);
+  const trees: HierarchyRecord[] = toHierarchy(lists, { taxonomy: restored });
+  const grouped: HierarchyRecord = toHierarchy(oneList, { groupBy: ["ai_impact_level", "validation_state"] });
+  const bytes: Uint8Array = convertPage(new Uint8Array(), { to: "hierarchy", taxonomy, groupBy: ["validation_state"] });
+  use(path, trees, grouped, bytes, convertPage("{}", { to: "list", keepPath: true }));
+
+  // Statistics: objects, page bytes, shards, persistence, summary and trees.
+  const stats = new TaskStats({ topN: 10 }).add(lists).addPage(bytes).addPage("{}");
+  const shard = TaskStats.fromJSON(JSON.stringify(new TaskStats()));
+  const saved: TaskStatsJSON = stats.merge(shard).toJSON();
+  const summary: StatsSummary = TaskStats.fromJSON(saved).summary();
+  exact<typeof summary.topTasks[number], { taskId: string; task: string; employees: number; weeklyHours: number }>(true);
+  exact<typeof summary.tasksPerEmployee, { mean: number; p50: number; p90: number; max: number }>(true);
+  const byLevel: StatsTreeGroup = stats.tree({ by: ["ai_impact_level"] });
+  const byTaxonomy: StatsTreeNode = stats.tree({ taxonomy });
+  const fromExport: StatsSummary = await byUrl.exportTaskProfiles({ include: ["weekly_hours"] }).stats({ topN: 5 });
+  for await (const page of byUrl.exportTaskProfiles().rawPages({ convertTo: "hierarchy", taxonomy })) {
+    const raw: Uint8Array = page;
+    use(raw);
+  }
+  use(byLevel, byTaxonomy, fromExport);
 }

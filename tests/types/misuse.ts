@@ -1,6 +1,6 @@
 // Every statement below misuses the API and must be a type error: tsc fails on an unused
 // `@ts-expect-error`, so this file compiles only while each misuse is caught.
-import { TaskProfilesClient, TaskProfilesError, clientCredentials, type Export, type HierarchyRecord, type ListRecord } from "task-profiles";
+import { TaskStats, TaskTaxonomy, toHierarchy, convertPage, TaskProfilesClient, TaskProfilesError, clientCredentials, type Export, type HierarchyRecord, type ListRecord } from "task-profiles";
 
 declare const client: TaskProfilesClient;
 declare const error: TaskProfilesError;
@@ -59,4 +59,16 @@ export function misuse(): void {
   // @ts-expect-error the client secret is required
   clientCredentials({ clientId: "id", tenant: "acme", region: "eu" });
   void kind;
+  // @ts-expect-error groupBy takes the known dimensions only
+  toHierarchy({ external_id: "e", tasks: [] }, { groupBy: ["colour"] });
+  // @ts-expect-error convertPage needs the target shape
+  convertPage("{}", {});
+  // @ts-expect-error a tree groups by dimensions or by a taxonomy, not both
+  new TaskStats().tree({ by: ["ai_impact_level"], taxonomy: new TaskTaxonomy() });
+  // @ts-expect-error topN is a number
+  new TaskStats({ topN: "5" });
+  // @ts-expect-error the summary has no field of that name
+  void new TaskStats().summary().averageHours;
+  // @ts-expect-error merge takes another TaskStats
+  new TaskStats().merge({});
 }

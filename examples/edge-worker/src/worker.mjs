@@ -1,7 +1,7 @@
 // A Cloudflare Worker that serves a tenant's task profiles, streamed from TechWolf's export:
 //   GET /export.csv     one row per employee and task (text/csv), streamed page by page
 //   GET /export.ndjson  one record per line, streamed page by page
-//   GET /stats          employee and task counts
+//   GET /stats          the statistics summary, aggregated in wasm (Export.stats())
 // Query parameters: include (comma-separated, or "all"), limit (1..100), format (list|hierarchy),
 // active (true|false: only active or only inactive employees).
 // Credentials come from the worker's environment (see wrangler.toml and README.md).
@@ -68,17 +68,6 @@ function paramsFrom(url) {
   return params;
 }
 
-/** Counts of the export. Until Export#stats() lands, by iterating the records. */
-async function countByIterating(exp) {
-  let employees = 0;
-  let tasks = 0;
-  for await (const record of exp) {
-    employees += 1;
-    for (const task of record.tasks ?? []) if (task.validation_state !== "rejected") tasks += 1;
-  }
-  return { employees, tasks };
-}
-
 /**
  * Reads the stream's first `chunks` chunks before answering, so that an error on the first page
  * (a refused token, an unreachable endpoint) becomes an error status rather than a 200 with a
@@ -137,8 +126,7 @@ export default {
         case "/export.ndjson":
           return new Response(await started(exp.toNdjsonStream(), 1), { headers: { "content-type": "application/x-ndjson; charset=utf-8" } });
         case "/stats": {
-          const stats = await countByIterating(exp); // → `await exp.stats()` once TaskStats lands
-          return Response.json(stats);
+          return Response.json(await exp.stats());
         }
       }
     } catch (e) {
