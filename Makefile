@@ -1,7 +1,7 @@
 # The two commands a fresh clone needs: `make demo` and `make test`. Both install what is missing.
 SANDBOX := target/sandbox/task-profiles-sandbox
 
-.PHONY: setup build sandbox demo test test-rust test-wasm test-js lint bench
+.PHONY: setup build sandbox demo test test-rust test-wasm test-js test-runtimes lint bench
 
 setup:
 	@scripts/setup.sh
@@ -15,7 +15,7 @@ sandbox:
 demo: build sandbox
 	@node examples/demo.mjs
 
-test: build sandbox test-rust test-wasm test-js
+test: build sandbox test-rust test-wasm test-js test-runtimes
 
 test-rust:
 	cargo test --workspace
@@ -25,6 +25,10 @@ test-wasm:
 
 test-js:
 	node --test --test-reporter=spec tests/js/
+
+# The packed package in every runtime (Node ESM/CJS, Chromium, Vite, Deno, workerd), types, package checks.
+test-runtimes:
+	node --test --test-reporter=spec tests/runtimes/ tests/types/
 
 bench: build sandbox
 	@node bench/bench.mjs
