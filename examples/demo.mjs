@@ -46,6 +46,11 @@ try {
   process.exit(1);
 }
 const seconds = (performance.now() - started) / 1000;
+
+// The same export again, aggregated from the page bytes in wasm.
+const statsStarted = performance.now();
+const stats = await client.exportTaskProfiles({ limit: 100, include: ["ai_impact", "weekly_hours", "linked_skills", "source_events"] }).stats({ topN: 5 });
+const statsSeconds = (performance.now() - statsStarted) / 1000;
 await sandbox.stop();
 
 const pct = (n) => `${((100 * n) / tasks).toFixed(1)}%`;
@@ -56,4 +61,12 @@ summary
   weekly hours          ${hours.toFixed(1)} in all
   AI impact             ${[...levels].sort().map(([l, n]) => `${l} ${pct(n)}`).join(", ")}
   pages                 ${Math.ceil(employees / 100)}
-  time                  ${seconds.toFixed(2)} s (${Math.round(employees / seconds)} employees/s)`);
+  time                  ${seconds.toFixed(2)} s (${Math.round(employees / seconds)} employees/s)
+
+statistics (Export.stats(): page bytes aggregated in wasm, ${statsSeconds.toFixed(2)} s)
+  employees             ${stats.employees} (${stats.employeesWithoutTasks} without tasks)
+  tasks per employee    mean ${stats.tasksPerEmployee.mean.toFixed(1)}, p50 ${stats.tasksPerEmployee.p50}, p90 ${stats.tasksPerEmployee.p90}, max ${stats.tasksPerEmployee.max}
+  distinct              ${stats.distinctTasks} tasks, ${stats.distinctSkills} skills
+  weekly hours          ${stats.weeklyHours.total.toFixed(1)} (${stats.weeklyHours.meanPerEmployee.toFixed(1)} per employee)
+  top tasks             ${stats.topTasks.map((t) => `${t.task} (${t.employees})`).join(", ")}
+  top skills            ${stats.topSkills.map((s) => `${s.skill} (${s.employees})`).join(", ")}`);
