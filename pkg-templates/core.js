@@ -73,6 +73,15 @@ function onAbort(signals, callback) {
   return () => { for (const s of live) s.removeEventListener("abort", callback); };
 }
 
+/** Settles as `promise` does, or rejects with `abortError()` as soon as any of `signals` aborts. */
+function untilAborted(promise, signals, abortError) {
+  return new Promise((resolve, reject) => {
+    if (signals.some((s) => s?.aborted)) return reject(abortError());
+    const stop = onAbort(signals, () => reject(abortError()));
+    promise.then((v) => { stop(); resolve(v); }, (e) => { stop(); reject(e); });
+  });
+}
+
 function sleep(ms, signals) {
   return new Promise((resolve, reject) => {
     if (signals.some((s) => s?.aborted)) return reject(new Error("aborted"));
@@ -655,7 +664,8 @@ export function createApi(wasm) {
       let refreshNow = false;
       for (;;) {
         if (signals.some((s) => s?.aborted)) throw this.#aborted();
-        const token = await this.#transport.token(refreshNow);
+        // A token function that hangs must not outlive an abort.
+        const token = await untilAborted(this.#transport.token(refreshNow), signals, () => this.#aborted());
         refreshNow = false;
         const attempt = new AbortController();
         let timedOut = false;

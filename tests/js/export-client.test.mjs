@@ -382,6 +382,15 @@ describe("abort", () => {
     });
   });
 
+  test("aborting while the token function hangs stops at once", async () => {
+    const controller = new AbortController();
+    const fetch = pagedFetch(makePages(1, 1).pages);
+    setTimeout(() => controller.abort(), 30);
+    const exp = new TaskProfilesClient({ baseUrl: "http://x.test", fetch, token: () => new Promise(() => {}) }).exportTaskProfiles({ signal: controller.signal });
+    await rejects(collect(exp), (e) => assert.equal(e.kind, "aborted"));
+    assert.equal(fetch.calls.length, 0);
+  });
+
   test("stopping early cancels the prefetch in flight", async () => {
     const fetch = hangingFetch();
     const { pages } = makePages(30, 10);
