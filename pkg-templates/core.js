@@ -55,6 +55,19 @@ function errorText(body) {
   return typeof body === "string" ? body : new TextDecoder().decode(body);
 }
 
+/** One record or an array of records, as the JSON text the core reads. */
+function recordsJson(recordOrRecords) {
+  if (recordOrRecords === null || typeof recordOrRecords !== "object") {
+    throw new TaskProfilesError({ kind: "invalid_input", message: "records: expected a record object or an array of records" });
+  }
+  return toJson("records", recordOrRecords);
+}
+
+/** What a `toJSON()` produced, as an object or as its JSON text, as JSON text. */
+function jsonText(json) {
+  return typeof json === "string" ? json : toJson("json", json);
+}
+
 function isAbortSignal(value) {
   return typeof value === "object" && value !== null && typeof value.aborted === "boolean" &&
     typeof value.addEventListener === "function";
@@ -265,10 +278,7 @@ export function createApi(wasm) {
 
     /** Learns from hierarchy records (one, or an array; list tasks carrying `path` teach too). */
     learn(recordOrRecords) {
-      if (recordOrRecords === null || typeof recordOrRecords !== "object") {
-        throw new TaskProfilesError({ kind: "invalid_input", message: "records: expected a record object or an array of records" });
-      }
-      callCore(() => this.#core.learn(toJson("records", recordOrRecords)));
+      callCore(() => this.#core.learn(recordsJson(recordOrRecords)));
       return this;
     }
 
@@ -289,7 +299,7 @@ export function createApi(wasm) {
 
     /** Restores what `toJSON` produced (the object, or its JSON text). */
     static fromJSON(json) {
-      const text = typeof json === "string" ? json : toJson("json", json);
+      const text = jsonText(json);
       const taxonomy = new TaskTaxonomy();
       taxonomy.#core.free();
       taxonomy.#core = callCore(() => wasm.TaxonomyCore.fromJson(text));
@@ -310,11 +320,8 @@ export function createApi(wasm) {
   }
 
   function convertRecords(recordOrRecords, options) {
-    if (recordOrRecords === null || typeof recordOrRecords !== "object") {
-      throw new TaskProfilesError({ kind: "invalid_input", message: "records: expected a record object or an array of records" });
-    }
     const args = conversion(options);
-    return JSON.parse(callCore(() => wasm.convertRecords(toJson("records", recordOrRecords), ...args)));
+    return JSON.parse(callCore(() => wasm.convertRecords(recordsJson(recordOrRecords), ...args)));
   }
 
   /** Records of either shape (one, or an array) as list records; `keepPath` keeps each task's ancestry. */
@@ -349,10 +356,7 @@ export function createApi(wasm) {
 
     /** Adds one record or an array of records (JS objects, either shape). */
     add(recordOrRecords) {
-      if (recordOrRecords === null || typeof recordOrRecords !== "object") {
-        throw new TaskProfilesError({ kind: "invalid_input", message: "records: expected a record object or an array of records" });
-      }
-      callCore(() => this.#core.addRecords(toJson("records", recordOrRecords)));
+      callCore(() => this.#core.addRecords(recordsJson(recordOrRecords)));
       return this;
     }
 
@@ -377,7 +381,7 @@ export function createApi(wasm) {
 
     /** Restores what `toJSON` produced (the object, or its JSON text). */
     static fromJSON(json) {
-      const text = typeof json === "string" ? json : toJson("json", json);
+      const text = jsonText(json);
       const stats = new TaskStats();
       stats.#core.free();
       stats.#core = callCore(() => wasm.StatsCore.fromJson(text));
