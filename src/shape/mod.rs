@@ -56,7 +56,8 @@ mod taxonomy;
 mod to_hierarchy;
 mod to_list;
 
-#[cfg(test)]
+// Native only: proptest does not build for wasm32, and wasm-pack test builds every test target.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;
 
 use std::borrow::Cow;

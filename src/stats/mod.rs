@@ -25,7 +25,8 @@ mod persist;
 mod summary;
 mod tree;
 
-#[cfg(test)]
+// Native only: proptest does not build for wasm32, and wasm-pack test builds every test target.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;
 
 pub use summary::{AiImpactStats, Summary, TasksPerEmployee, TopSkill, TopTask, WeeklyHours};
