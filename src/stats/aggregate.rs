@@ -5,6 +5,7 @@
 //! aggregates in any order reach the same state. Ids are interned once into dense indices so
 //! that the per-task work is a hash lookup and a few `Vec` increments, with no allocation.
 
+use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap;
@@ -40,6 +41,13 @@ pub(crate) fn fast_eq(a: &[u8], b: &[u8]) -> bool {
         .iter()
         .zip(cb.remainder())
         .all(|(x, y)| x == y)
+}
+
+/// Sorts `idx` with `cmp`, through one non-generic sort for every caller (each `sort_by` closure
+/// would instantiate its own copy of the sort).
+#[inline(never)]
+pub(crate) fn sort_indices(idx: &mut [u32], cmp: &mut dyn FnMut(u32, u32) -> Ordering) {
+    idx.sort_unstable_by(|&a, &b| cmp(a, b));
 }
 
 /// Up to this many names, an interner finds a name by scanning rather than hashing: states,

@@ -3,12 +3,18 @@
 //! Exact sums are written as their canonical partials, each as the 16 hex digits of its IEEE-754
 //! bits: a JSON number would not survive `JSON.parse`/`JSON.stringify` in JS bit for bit, and
 //! canonical partials make the text identical for every split of the same records.
+//!
+//! Written and read by hand rather than with derived serde impls: the derives (and the sorted
+//! maps they serialise from) cost tens of KB of wasm for a cold path. The text is exactly what
+//! `serde_json` writes for the documented shape; reading walks a `serde_json::Value` and reports
+//! the problems serde would, with the same wording (`missing field`, `unknown field`, `invalid type`).
 
-use std::collections::{BTreeMap, HashSet};
+use std::cmp::Ordering;
+use std::collections::HashSet;
 
-use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
-use super::aggregate::{Agg, Interner, SkillAgg, TaskAgg, REJECTED};
+use super::aggregate::{sort_indices, Agg, Interner, SkillAgg, TaskAgg, REJECTED};
 use super::exact_sum::{ExactSum, MAX_PARTIAL};
 use crate::error::{Error, Result};
 
@@ -17,134 +23,352 @@ pub(crate) const FORMAT: &str = "task-profiles/task-stats";
 /// `version` of the serialised form this build writes and reads.
 pub(crate) const VERSION: u64 = 1;
 
-#[derive(Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct Doc {
-    format: String,
-    version: u64,
-    top_n: u64,
-    employees: u64,
-    /// `[tasks, records]` pairs, ascending.
-    tasks_per_employee: Vec<(u64, u64)>,
-    validation_states: BTreeMap<String, u64>,
-    source_event_types: BTreeMap<String, u64>,
-    tasks: Vec<DocTask>,
-    skills: Vec<DocSkill>,
+// ---------------------------------------------------------------- writing
+
+/// `0..n` ordered by `cmp`.
+fn order(n: usize, cmp: &mut dyn FnMut(u32, u32) -> Ordering) -> Vec<u32> {
+    let mut idx: Vec<u32> = (0..n as u32).collect();
+    sort_indices(&mut idx, cmp);
+    idx
 }
 
-#[derive(Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct DocTask {
-    task_id: String,
-    task: String,
-    employees: u64,
-    level_employees: BTreeMap<String, u64>,
-    state_employees: BTreeMap<String, u64>,
-    cells: Vec<DocCell>,
+/// Appends `s` as a JSON string, escaped exactly as `serde_json` does.
+pub(crate) fn push_json_str(out: &mut String, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push('"');
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let esc = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(&s[start..i]);
+        if esc.is_empty() {
+            out.push_str("\\u00");
+            out.push(HEX[(b >> 4) as usize] as char);
+            out.push(HEX[(b & 15) as usize] as char);
+        } else {
+            out.push_str(esc);
+        }
+        start = i + 1;
+    }
+    out.push_str(&s[start..]);
+    out.push('"');
 }
 
-#[derive(Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct DocCell {
-    level: String,
-    state: String,
-    tasks: u64,
-    employees: u64,
-    tasks_with_hours: u64,
-    weekly_hours: Vec<String>,
+fn push_u64(out: &mut String, n: u64) {
+    out.push_str(itoa_u64(n).as_str());
 }
 
-#[derive(Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct DocSkill {
-    skill_id: String,
-    skill: String,
-    tasks: u64,
-    employees: u64,
+/// Decimal digits of `n` (no `fmt` machinery).
+fn itoa_u64(mut n: u64) -> Digits {
+    let mut d = Digits {
+        buf: [0; 20],
+        start: 20,
+    };
+    loop {
+        d.start -= 1;
+        d.buf[d.start] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    d
 }
 
-fn hex(x: f64) -> String {
-    format!("{:016x}", x.to_bits())
+struct Digits {
+    buf: [u8; 20],
+    start: usize,
+}
+
+impl Digits {
+    fn as_str(&self) -> &str {
+        // Only ASCII digits are ever written.
+        std::str::from_utf8(&self.buf[self.start..]).unwrap_or_default()
+    }
+}
+
+/// `,"key":` (without the comma for the first member, which the caller writes with `{`).
+fn key(out: &mut String, k: &str) {
+    if !out.ends_with('{') {
+        out.push(',');
+    }
+    out.push('"');
+    out.push_str(k);
+    out.push_str("\":");
+}
+
+fn field_u64(out: &mut String, k: &str, n: u64) {
+    key(out, k);
+    push_u64(out, n);
+}
+
+fn field_str(out: &mut String, k: &str, s: &str) {
+    key(out, k);
+    push_json_str(out, s);
+}
+
+/// A JSON object of `names[k]: n`, keys ascending (as a sorted map serialises).
+fn push_named_map(out: &mut String, pairs: &[(u32, u64)], names: &Interner) {
+    let idx = order(pairs.len(), &mut |x, y| {
+        names
+            .name(pairs[x as usize].0)
+            .cmp(names.name(pairs[y as usize].0))
+    });
+    out.push('{');
+    for (j, &i) in idx.iter().enumerate() {
+        if j > 0 {
+            out.push(',');
+        }
+        let (k, n) = pairs[i as usize];
+        push_json_str(out, names.name(k));
+        out.push(':');
+        push_u64(out, n);
+    }
+    out.push('}');
+}
+
+fn hex(out: &mut String, x: f64) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let bits = x.to_bits();
+    out.push('"');
+    for k in (0..16).rev() {
+        out.push(HEX[((bits >> (4 * k)) & 15) as usize] as char);
+    }
+    out.push('"');
 }
 
 pub(crate) fn to_json(a: &Agg, top_n: usize) -> String {
-    let named = |interner: &Interner, counts: &[u64]| -> BTreeMap<String, u64> {
+    let mut out = String::with_capacity(256 + 128 * a.tasks.len());
+    out.push('{');
+    field_str(&mut out, "format", FORMAT);
+    field_u64(&mut out, "version", VERSION);
+    field_u64(&mut out, "topN", top_n as u64);
+    field_u64(&mut out, "employees", a.employees);
+    key(&mut out, "tasksPerEmployee");
+    out.push('[');
+    for (j, (&k, &n)) in a.tasks_per_employee.iter().enumerate() {
+        if j > 0 {
+            out.push(',');
+        }
+        out.push('[');
+        push_u64(&mut out, k);
+        out.push(',');
+        push_u64(&mut out, n);
+        out.push(']');
+    }
+    out.push(']');
+    let nonzero = |counts: &[u64]| -> Vec<(u32, u64)> {
         counts
             .iter()
             .enumerate()
             .filter(|(_, &n)| n > 0)
-            .map(|(i, &n)| (interner.name(i as u32).to_owned(), n))
+            .map(|(i, &n)| (i as u32, n))
             .collect()
     };
-    let mut tasks: Vec<DocTask> = a
-        .tasks
-        .iter()
-        .enumerate()
-        .map(|(i, t)| {
-            let mut cells: Vec<DocCell> = t
-                .cells
-                .iter()
-                .map(|c| DocCell {
-                    level: a.levels.name(c.level).to_owned(),
-                    state: a.states.name(c.state).to_owned(),
-                    tasks: c.tasks,
-                    employees: c.employees,
-                    tasks_with_hours: c.with_hours,
-                    weekly_hours: c.hours.canonical_partials().into_iter().map(hex).collect(),
-                })
-                .collect();
-            cells.sort_by(|x, y| (&x.level, &x.state).cmp(&(&y.level, &y.state)));
-            let by = |v: &[(u32, u64)], names: &Interner| {
-                v.iter()
-                    .map(|&(k, n)| (names.name(k).to_owned(), n))
-                    .collect()
-            };
-            DocTask {
-                task_id: a.task_ids.name(i as u32).to_owned(),
-                task: t.name.to_string(),
-                employees: t.employees,
-                level_employees: by(&t.level_employees, &a.levels),
-                state_employees: by(&t.state_employees, &a.states),
-                cells,
+    key(&mut out, "validationStates");
+    push_named_map(&mut out, &nonzero(&a.state_counts), &a.states);
+    key(&mut out, "sourceEventTypes");
+    push_named_map(&mut out, &nonzero(&a.event_counts), &a.event_types);
+
+    key(&mut out, "tasks");
+    out.push('[');
+    let tasks = order(a.tasks.len(), &mut |x, y| {
+        a.task_ids.name(x).cmp(a.task_ids.name(y))
+    });
+    for (j, &i) in tasks.iter().enumerate() {
+        if j > 0 {
+            out.push(',');
+        }
+        let t = &a.tasks[i as usize];
+        out.push('{');
+        field_str(&mut out, "taskId", a.task_ids.name(i));
+        field_str(&mut out, "task", &t.name);
+        field_u64(&mut out, "employees", t.employees);
+        key(&mut out, "levelEmployees");
+        push_named_map(&mut out, &t.level_employees, &a.levels);
+        key(&mut out, "stateEmployees");
+        push_named_map(&mut out, &t.state_employees, &a.states);
+        key(&mut out, "cells");
+        out.push('[');
+        let cells = order(t.cells.len(), &mut |x, y| {
+            let (cx, cy) = (&t.cells[x as usize], &t.cells[y as usize]);
+            (a.levels.name(cx.level), a.states.name(cx.state))
+                .cmp(&(a.levels.name(cy.level), a.states.name(cy.state)))
+        });
+        for (j, &ci) in cells.iter().enumerate() {
+            if j > 0 {
+                out.push(',');
             }
-        })
-        .collect();
-    tasks.sort_by(|x, y| x.task_id.cmp(&y.task_id));
-    let mut skills: Vec<DocSkill> = a
-        .skills
-        .iter()
-        .enumerate()
-        .map(|(i, s)| DocSkill {
-            skill_id: a.skill_ids.name(i as u32).to_owned(),
-            skill: s.name.to_string(),
-            tasks: s.tasks,
-            employees: s.employees,
-        })
-        .collect();
-    skills.sort_by(|x, y| x.skill_id.cmp(&y.skill_id));
-    let doc = Doc {
-        format: FORMAT.to_owned(),
-        version: VERSION,
-        top_n: top_n as u64,
-        employees: a.employees,
-        tasks_per_employee: a.tasks_per_employee.iter().map(|(&k, &n)| (k, n)).collect(),
-        validation_states: named(&a.states, &a.state_counts),
-        source_event_types: named(&a.event_types, &a.event_counts),
-        tasks,
-        skills,
-    };
-    serde_json::to_string(&doc).unwrap_or_default()
+            let c = &t.cells[ci as usize];
+            out.push('{');
+            field_str(&mut out, "level", a.levels.name(c.level));
+            field_str(&mut out, "state", a.states.name(c.state));
+            field_u64(&mut out, "tasks", c.tasks);
+            field_u64(&mut out, "employees", c.employees);
+            field_u64(&mut out, "tasksWithHours", c.with_hours);
+            key(&mut out, "weeklyHours");
+            out.push('[');
+            for (k, x) in c.hours.canonical_partials().into_iter().enumerate() {
+                if k > 0 {
+                    out.push(',');
+                }
+                hex(&mut out, x);
+            }
+            out.push_str("]}");
+        }
+        out.push_str("]}");
+    }
+    out.push(']');
+
+    key(&mut out, "skills");
+    out.push('[');
+    let skills = order(a.skills.len(), &mut |x, y| {
+        a.skill_ids.name(x).cmp(a.skill_ids.name(y))
+    });
+    for (j, &i) in skills.iter().enumerate() {
+        if j > 0 {
+            out.push(',');
+        }
+        let s = &a.skills[i as usize];
+        out.push('{');
+        field_str(&mut out, "skillId", a.skill_ids.name(i));
+        field_str(&mut out, "skill", &s.name);
+        field_u64(&mut out, "tasks", s.tasks);
+        field_u64(&mut out, "employees", s.employees);
+        out.push('}');
+    }
+    out.push_str("]}");
+    out
 }
+
+// ---------------------------------------------------------------- reading
 
 fn bad(path: &str, problem: impl std::fmt::Display) -> Error {
     Error::invalid_input(path, problem)
+}
+
+/// A problem serde would report for the whole document (`stats: …`).
+#[cold]
+#[inline(never)]
+fn doc_err(problem: String) -> Error {
+    Error::invalid_input("stats", problem)
+}
+
+/// serde's wording for an unexpected JSON value.
+fn unexpected(v: &Value) -> String {
+    match v {
+        Value::Null => "null".to_owned(),
+        Value::Bool(b) => format!("boolean `{b}`"),
+        Value::Number(n) if n.is_f64() => format!("floating point `{n}`"),
+        Value::Number(n) => format!("integer `{n}`"),
+        Value::String(s) => format!("string {s:?}"),
+        Value::Array(_) => "sequence".to_owned(),
+        Value::Object(_) => "map".to_owned(),
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn invalid_type(v: &Value, expected: &str) -> Error {
+    doc_err(format!(
+        "invalid type: {}, expected {expected}",
+        unexpected(v)
+    ))
+}
+
+fn as_u64(v: &Value) -> Result<u64> {
+    match v {
+        Value::Number(n) => match n.as_u64() {
+            Some(x) => Ok(x),
+            None if n.is_i64() => Err(doc_err(format!(
+                "invalid value: integer `{n}`, expected u64"
+            ))),
+            None => Err(invalid_type(v, "u64")),
+        },
+        _ => Err(invalid_type(v, "u64")),
+    }
+}
+
+fn as_str(v: &Value) -> Result<&str> {
+    v.as_str().ok_or_else(|| invalid_type(v, "a string"))
+}
+
+fn as_array(v: &Value) -> Result<&[Value]> {
+    match v {
+        Value::Array(a) => Ok(a),
+        _ => Err(invalid_type(v, "a sequence")),
+    }
+}
+
+/// The members of a struct-shaped object (one non-generic walk, `members_dyn`, for every `N`): unknown members are refused, members are returned in
+/// `fields` order, and a missing one is reported as such.
+fn members<'v, const N: usize>(
+    v: &'v Value,
+    name: &str,
+    fields: &[&str; N],
+) -> Result<[&'v Value; N]> {
+    let map = match v {
+        Value::Object(m) => m,
+        _ => return Err(invalid_type(v, &format!("struct {name}"))),
+    };
+    let mut out = [&Value::Null; N];
+    members_dyn(map, fields, &mut out)?;
+    Ok(out)
+}
+
+fn members_dyn<'v>(
+    map: &'v Map<String, Value>,
+    fields: &[&str],
+    out: &mut [&'v Value],
+) -> Result<()> {
+    let mut seen = vec![false; fields.len()];
+    for (k, v) in map {
+        match fields.iter().position(|f| f == k) {
+            Some(i) => {
+                out[i] = v;
+                seen[i] = true;
+            }
+            None => {
+                let list: Vec<String> = fields.iter().map(|f| format!("`{f}`")).collect();
+                return Err(doc_err(format!(
+                    "unknown field `{k}`, expected one of {}",
+                    list.join(", ")
+                )));
+            }
+        }
+    }
+    match seen.iter().position(|s| !s) {
+        Some(i) => Err(doc_err(format!("missing field `{}`", fields[i]))),
+        None => Ok(()),
+    }
+}
+
+/// A `{name: count}` object, in key order.
+fn count_map(v: &Value) -> Result<Vec<(&str, u64)>> {
+    match v {
+        Value::Object(m) => m
+            .iter()
+            .map(|(k, n)| Ok((k.as_str(), as_u64(n)?)))
+            .collect(),
+        _ => Err(invalid_type(v, "a map")),
+    }
 }
 
 /// Parses and validates; returns the counters and `topN`.
 pub(crate) fn from_json(json: &str) -> Result<(Agg, usize)> {
     // The envelope first, so that another format or version is named as such rather than
     // reported as whichever field happens not to match.
-    let value: serde_json::Value =
+    let value: Value =
         serde_json::from_str(json).map_err(|e| bad("stats", format!("not JSON: {e}")))?;
     let obj = value
         .as_object()
@@ -174,14 +398,52 @@ pub(crate) fn from_json(json: &str) -> Result<(Agg, usize)> {
         }
         None => return Err(bad("stats.version", "missing")),
     }
-    let doc: Doc = serde_json::from_value(value).map_err(|e| bad("stats", e))?;
+    let [_, _, top_n, employees, tpe, validation_states, source_event_types, tasks, skills] =
+        members(
+            &value,
+            "Doc",
+            &[
+                "format",
+                "version",
+                "topN",
+                "employees",
+                "tasksPerEmployee",
+                "validationStates",
+                "sourceEventTypes",
+                "tasks",
+                "skills",
+            ],
+        )?;
+    let top_n = as_u64(top_n)?;
+    let doc_employees = as_u64(employees)?;
+    let mut tasks_per_employee = Vec::new();
+    for pair in as_array(tpe)? {
+        match as_array(pair).map_err(|_| invalid_type(pair, "a tuple of size 2"))? {
+            [k, n] => tasks_per_employee.push((as_u64(k)?, as_u64(n)?)),
+            other => {
+                let expected = if other.len() > 2 {
+                    "fewer elements in array"
+                } else {
+                    "a tuple of size 2"
+                };
+                return Err(doc_err(format!(
+                    "invalid length {}, expected {expected}",
+                    other.len()
+                )));
+            }
+        }
+    }
+    let validation_states = count_map(validation_states)?;
+    let source_event_types = count_map(source_event_types)?;
+    let tasks = as_array(tasks)?;
+    let skills = as_array(skills)?;
 
     let mut a = Agg::default();
-    let top_n = usize::try_from(doc.top_n).map_err(|_| bad("stats.topN", "too large"))?;
-    a.employees = doc.employees;
+    let top_n = usize::try_from(top_n).map_err(|_| bad("stats.topN", "too large"))?;
+    a.employees = doc_employees;
     let mut records = 0u64;
     let mut last = None;
-    for (i, &(k, n)) in doc.tasks_per_employee.iter().enumerate() {
+    for (i, &(k, n)) in tasks_per_employee.iter().enumerate() {
         let p = format!("stats.tasksPerEmployee[{i}]");
         if last.is_some_and(|l| l >= k) {
             return Err(bad(&p, "task counts must be strictly ascending"));
@@ -195,48 +457,64 @@ pub(crate) fn from_json(json: &str) -> Result<(Agg, usize)> {
             .ok_or_else(|| bad(&p, "count overflow"))?;
         a.tasks_per_employee.insert(k, n);
     }
-    if records != doc.employees {
+    if records != doc_employees {
         return Err(bad(
             "stats.employees",
-            format!(
-                "{} does not match the {records} records of tasksPerEmployee",
-                doc.employees
-            ),
+            format!("{doc_employees} does not match the {records} records of tasksPerEmployee"),
         ));
     }
-    for (name, &n) in &doc.validation_states {
+    for &(name, n) in &validation_states {
         let (i, _) = a.states.intern(name);
         a.state_counts.resize(a.states.len(), 0);
         a.state_counts[i as usize] = n;
     }
-    for (name, &n) in &doc.source_event_types {
+    for &(name, n) in &source_event_types {
         let (i, _) = a.event_types.intern(name);
         a.event_counts.resize(a.event_types.len(), 0);
         a.event_counts[i as usize] = n;
     }
-    for (i, t) in doc.tasks.iter().enumerate() {
+    for (i, t) in tasks.iter().enumerate() {
+        let [task_id, task, employees, level_employees, state_employees, cells] = members(
+            t,
+            "DocTask",
+            &[
+                "taskId",
+                "task",
+                "employees",
+                "levelEmployees",
+                "stateEmployees",
+                "cells",
+            ],
+        )?;
+        let task_id = as_str(task_id)?;
+        let task = as_str(task)?;
+        let employees = as_u64(employees)?;
+        let level_employees = count_map(level_employees)?;
+        let state_employees = count_map(state_employees)?;
+        let cells = as_array(cells)?;
+
         let p = format!("stats.tasks[{i}]");
-        let (idx, new) = a.task_ids.intern(&t.task_id);
+        let (idx, new) = a.task_ids.intern(task_id);
         if !new {
             return Err(bad(
                 &format!("{p}.taskId"),
-                format!("duplicate {:?}", t.task_id),
+                format!("duplicate {task_id:?}"),
             ));
         }
-        if t.employees == 0 || t.cells.is_empty() {
+        if employees == 0 || cells.is_empty() {
             return Err(bad(&p, "a task has at least one employee and one cell"));
         }
         let mut agg = TaskAgg {
-            name: t.task.as_str().into(),
-            employees: t.employees,
+            name: task.into(),
+            employees,
             cells: Vec::new(),
             level_employees: Vec::new(),
             state_employees: Vec::new(),
         };
-        for (name, &n) in &t.level_employees {
+        for &(name, n) in &level_employees {
             agg.level_employees.push((a.levels.intern(name).0, n));
         }
-        for (name, &n) in &t.state_employees {
+        for &(name, n) in &state_employees {
             if name == REJECTED {
                 return Err(bad(
                     &format!("{p}.stateEmployees"),
@@ -246,22 +524,44 @@ pub(crate) fn from_json(json: &str) -> Result<(Agg, usize)> {
             agg.state_employees.push((a.states.intern(name).0, n));
         }
         let mut seen = HashSet::new();
-        for (j, c) in t.cells.iter().enumerate() {
+        for (j, c) in cells.iter().enumerate() {
+            let [level, state, c_tasks, c_employees, with_hours, weekly_hours] = members(
+                c,
+                "DocCell",
+                &[
+                    "level",
+                    "state",
+                    "tasks",
+                    "employees",
+                    "tasksWithHours",
+                    "weeklyHours",
+                ],
+            )?;
+            let level = as_str(level)?;
+            let state = as_str(state)?;
+            let c_tasks = as_u64(c_tasks)?;
+            let c_employees = as_u64(c_employees)?;
+            let with_hours = as_u64(with_hours)?;
+            let weekly_hours = as_array(weekly_hours)?
+                .iter()
+                .map(as_str)
+                .collect::<Result<Vec<&str>>>()?;
+
             let cp = format!("{p}.cells[{j}]");
-            if c.state == REJECTED {
+            if state == REJECTED {
                 return Err(bad(&cp, "rejected tasks are not aggregated"));
             }
-            if !seen.insert((&c.level, &c.state)) {
+            if !seen.insert((level, state)) {
                 return Err(bad(&cp, "duplicate (level, state)"));
             }
-            if c.employees == 0 || c.employees > c.tasks || c.tasks_with_hours > c.tasks {
+            if c_employees == 0 || c_employees > c_tasks || with_hours > c_tasks {
                 return Err(bad(
                     &cp,
                     "expected 0 < employees <= tasks and tasksWithHours <= tasks",
                 ));
             }
-            let mut partials = Vec::with_capacity(c.weekly_hours.len());
-            for (k, h) in c.weekly_hours.iter().enumerate() {
+            let mut partials = Vec::with_capacity(weekly_hours.len());
+            for (k, h) in weekly_hours.iter().enumerate() {
                 let x = (h.len() == 16)
                     .then(|| u64::from_str_radix(h, 16).ok())
                     .flatten()
@@ -275,12 +575,12 @@ pub(crate) fn from_json(json: &str) -> Result<(Agg, usize)> {
                     })?;
                 partials.push(x);
             }
-            let level = a.levels.intern(&c.level).0;
-            let state = a.states.intern(&c.state).0;
+            let level = a.levels.intern(level).0;
+            let state = a.states.intern(state).0;
             let cell = agg.cell_mut(level, state);
-            cell.tasks = c.tasks;
-            cell.employees = c.employees;
-            cell.with_hours = c.tasks_with_hours;
+            cell.tasks = c_tasks;
+            cell.employees = c_employees;
+            cell.with_hours = with_hours;
             cell.hours = ExactSum::from_partials(&partials);
         }
         debug_assert_eq!(idx as usize, a.tasks.len());
@@ -288,19 +588,25 @@ pub(crate) fn from_json(json: &str) -> Result<(Agg, usize)> {
     }
     // Interning above may have added states seen only in cells; keep the counts aligned.
     a.state_counts.resize(a.states.len(), 0);
-    for (i, s) in doc.skills.iter().enumerate() {
+    for (i, s) in skills.iter().enumerate() {
+        let [skill_id, skill, s_tasks, s_employees] =
+            members(s, "DocSkill", &["skillId", "skill", "tasks", "employees"])?;
+        let skill_id = as_str(skill_id)?;
+        let skill = as_str(skill)?;
+        let s_tasks = as_u64(s_tasks)?;
+        let s_employees = as_u64(s_employees)?;
         let p = format!("stats.skills[{i}]");
-        let (_, new) = a.skill_ids.intern(&s.skill_id);
+        let (_, new) = a.skill_ids.intern(skill_id);
         if !new {
             return Err(bad(
                 &format!("{p}.skillId"),
-                format!("duplicate {:?}", s.skill_id),
+                format!("duplicate {skill_id:?}"),
             ));
         }
-        if s.employees == 0 || s.employees > s.tasks {
+        if s_employees == 0 || s_employees > s_tasks {
             return Err(bad(&p, "expected 0 < employees <= tasks"));
         }
-        a.skills.push(SkillAgg::new(&s.skill, s.tasks, s.employees));
+        a.skills.push(SkillAgg::new(skill, s_tasks, s_employees));
     }
     Ok((a, top_n))
 }

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::aggregate::{Agg, REJECTED};
+use super::aggregate::{sort_indices, Agg, REJECTED};
 use super::exact_sum::ExactSum;
 
 /// Organisation-wide figures over every record added (serialises to the camelCase JS shape).
@@ -154,50 +154,60 @@ pub(crate) fn summarize(a: &Agg, top_n: usize) -> Summary {
     }
     let total = total.value();
 
-    let mut order: Vec<usize> = (0..a.tasks.len()).collect();
-    order.sort_unstable_by(|&x, &y| {
-        a.tasks[y]
+    let mut order: Vec<u32> = (0..a.tasks.len() as u32).collect();
+    sort_indices(&mut order, &mut |x, y| {
+        a.tasks[y as usize]
             .employees
-            .cmp(&a.tasks[x].employees)
-            .then_with(|| a.task_ids.name(x as u32).cmp(a.task_ids.name(y as u32)))
+            .cmp(&a.tasks[x as usize].employees)
+            .then_with(|| a.task_ids.name(x).cmp(a.task_ids.name(y)))
     });
     let top_tasks = order
         .iter()
         .take(top_n)
-        .map(|&i| TopTask {
-            task_id: a.task_ids.name(i as u32).to_owned(),
+        .map(|&i| (i, i as usize))
+        .map(|(id, i)| TopTask {
+            task_id: a.task_ids.name(id).to_owned(),
             task: a.tasks[i].name.to_string(),
             employees: a.tasks[i].employees,
             weekly_hours: task_hours[i],
         })
         .collect();
 
-    let mut order: Vec<usize> = (0..a.skills.len()).collect();
-    order.sort_unstable_by(|&x, &y| {
-        let (sx, sy) = (&a.skills[x], &a.skills[y]);
+    let mut order: Vec<u32> = (0..a.skills.len() as u32).collect();
+    sort_indices(&mut order, &mut |x, y| {
+        let (sx, sy) = (&a.skills[x as usize], &a.skills[y as usize]);
         sy.employees
             .cmp(&sx.employees)
             .then(sy.tasks.cmp(&sx.tasks))
-            .then_with(|| a.skill_ids.name(x as u32).cmp(a.skill_ids.name(y as u32)))
+            .then_with(|| a.skill_ids.name(x).cmp(a.skill_ids.name(y)))
     });
     let top_skills = order
         .iter()
         .take(top_n)
-        .map(|&i| TopSkill {
-            skill_id: a.skill_ids.name(i as u32).to_owned(),
+        .map(|&i| (i, i as usize))
+        .map(|(id, i)| TopSkill {
+            skill_id: a.skill_ids.name(id).to_owned(),
             skill: a.skills[i].name.to_string(),
             tasks: a.skills[i].tasks,
             employees: a.skills[i].employees,
         })
         .collect();
 
-    let source_event_types = a
-        .event_counts
-        .iter()
-        .enumerate()
-        .filter(|(_, &n)| n > 0)
-        .map(|(i, &n)| (a.event_types.name(i as u32).to_owned(), n))
-        .collect();
+    // Inserted one by one: collecting into a `BTreeMap` would instantiate a stable sort.
+    let mut source_event_types = BTreeMap::new();
+    for (i, &n) in a.event_counts.iter().enumerate() {
+        if n > 0 {
+            source_event_types.insert(a.event_types.name(i as u32).to_owned(), n);
+        }
+    }
+    let mut ai_impact = BTreeMap::new();
+    for (k, (tasks, h)) in by_level {
+        let stats = AiImpactStats {
+            tasks,
+            weekly_hours: h.value(),
+        };
+        ai_impact.insert(k.to_owned(), stats);
+    }
 
     let per_employee = |x: f64| {
         if records == 0 {
@@ -225,16 +235,7 @@ pub(crate) fn summarize(a: &Agg, top_n: usize) -> Summary {
                 .unwrap_or(0),
         },
         validation_states,
-        ai_impact: by_level
-            .into_iter()
-            .map(|(k, (tasks, h))| {
-                let stats = AiImpactStats {
-                    tasks,
-                    weekly_hours: h.value(),
-                };
-                (k.to_owned(), stats)
-            })
-            .collect(),
+        ai_impact,
         weekly_hours: WeeklyHours {
             total,
             tasks_with_hours,

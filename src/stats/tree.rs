@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::aggregate::{Agg, TaskAgg};
+use super::aggregate::{sort_indices, Agg, TaskAgg};
 use super::exact_sum::ExactSum;
 use crate::error::{Error, Result};
 
@@ -121,19 +121,28 @@ impl Builder {
     }
 
     fn finish(self, name: String) -> (u64, TreeNode) {
-        let mut children: Vec<(u64, TreeNode)> = self
+        let children: Vec<(u64, TreeNode)> = self
             .groups
             .into_iter()
             .map(|(n, b)| b.finish(n))
             .chain(self.leaves)
             .collect();
-        children.sort_by(|(va, a), (vb, b)| {
+        // Siblings have distinct (name, kind, task id), so the order is total and an unstable
+        // sort of indices (shared with the rest of the crate) gives the one stable result.
+        let mut order: Vec<u32> = (0..children.len() as u32).collect();
+        sort_indices(&mut order, &mut |x, y| {
+            let ((va, a), (vb, b)) = (&children[x as usize], &children[y as usize]);
             vb.cmp(va)
                 .then_with(|| a.name().cmp(b.name()))
                 .then_with(|| tie_key(a).cmp(&tie_key(b)))
+                .then(x.cmp(&y))
         });
         let total = children.iter().map(|(v, _)| v).sum();
-        let children = children.into_iter().map(|(_, n)| n).collect();
+        let mut slots: Vec<Option<TreeNode>> = children.into_iter().map(|(_, n)| Some(n)).collect();
+        let children = order
+            .iter()
+            .filter_map(|&i| slots[i as usize].take())
+            .collect();
         (total, TreeNode::Group { name, children })
     }
 }
