@@ -312,14 +312,13 @@ impl StatsCore {
     /// The summary, as JSON text (one `JSON.parse` makes the JS object).
     #[wasm_bindgen(js_name = summaryJson)]
     pub fn summary_json(&self) -> String {
-        serde_json::to_string(&self.0.summary()).unwrap_or_default()
+        self.0.summary().to_json()
     }
 
     /// The tree grouped by a taxonomy's groups, as JSON text.
     #[wasm_bindgen(js_name = treeByTaxonomyJson)]
     pub fn tree_by_taxonomy_json(&self, taxonomy: &TaxonomyCore) -> String {
-        serde_json::to_string(&self.0.tree(stats::TreeBy::Taxonomy(&taxonomy.0)))
-            .unwrap_or_default()
+        self.0.tree(stats::TreeBy::Taxonomy(&taxonomy.0)).to_json()
     }
 
     /// The tree grouped by dimensions (`["ai_impact_level", …]`), as JSON text.
@@ -330,10 +329,7 @@ impl StatsCore {
             .map(|d| stats::Dimension::parse(d))
             .collect::<crate::Result<Vec<_>>>()
             .map_err(error_to_js)?;
-        Ok(
-            serde_json::to_string(&self.0.tree(stats::TreeBy::Dimensions(dims)))
-                .unwrap_or_default(),
-        )
+        Ok(self.0.tree(stats::TreeBy::Dimensions(dims)).to_json())
     }
 }
 

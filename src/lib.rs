@@ -12,6 +12,7 @@
 pub mod error;
 pub mod export;
 pub mod format;
+pub(crate) mod json;
 pub mod page;
 pub mod shape;
 pub mod stats;

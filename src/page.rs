@@ -5,7 +5,6 @@
 use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde_json::Value;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::export::{Field, PageEnvelope};
@@ -17,6 +16,29 @@ pub trait RecordsSink {
 }
 
 /// A sink that only counts records.
+/// Hands each record's JSON text to `f` (which returns a problem with it), counting them; a
+/// problem becomes the error `records[n]: problem`.
+pub fn each_raw_record<'de, A: SeqAccess<'de>>(
+    mut seq: A,
+    f: &mut dyn FnMut(&str) -> std::result::Result<(), String>,
+) -> std::result::Result<usize, A::Error> {
+    let mut n = 0;
+    loop {
+        let problem = match seq.next_element::<&serde_json::value::RawValue>() {
+            Ok(Some(record)) => match f(record.get()) {
+                Ok(()) => {
+                    n += 1;
+                    continue;
+                }
+                Err(problem) => problem,
+            },
+            Ok(None) => return Ok(n),
+            Err(e) => e.to_string(),
+        };
+        return Err(de::Error::custom(format_args!("records[{n}]: {problem}")));
+    }
+}
+
 pub struct CountRecords;
 
 impl RecordsSink for CountRecords {
@@ -84,16 +106,16 @@ impl<'de, S: RecordsSink> Visitor<'de> for PageVisitor<'_, S> {
         while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
             match key.as_ref() {
                 "has_next" => {
-                    envelope.has_next = match map.next_value::<Value>()? {
-                        Value::Bool(b) => Field::Value(b),
-                        other => Field::Wrong(json_type(&other)),
+                    envelope.has_next = match map.next_value_seed(ScalarSeed)? {
+                        Scalar::Bool(b) => Field::Value(b),
+                        other => Field::Wrong(other.type_name()),
                     }
                 }
                 "next_starting_after" => {
-                    envelope.next_starting_after = match map.next_value::<Value>()? {
-                        Value::String(s) => Field::Value(s),
-                        Value::Null => Field::Missing,
-                        other => Field::Wrong(json_type(&other)),
+                    envelope.next_starting_after = match map.next_value_seed(ScalarSeed)? {
+                        Scalar::Str(s) => Field::Value(s),
+                        Scalar::Null => Field::Missing,
+                        other => Field::Wrong(other.type_name()),
                     }
                 }
                 "records" => {
@@ -139,6 +161,77 @@ impl<'de, S: RecordsSink> Visitor<'de> for PageVisitor<'_, S> {
 
     fn visit_unit<E: de::Error>(self) -> std::result::Result<Self::Value, E> {
         Ok(Err("null"))
+    }
+}
+
+/// An envelope member: its value when a boolean or string, else just its JSON type.
+enum Scalar {
+    Null,
+    Bool(bool),
+    Str(String),
+    Other(&'static str),
+}
+
+impl Scalar {
+    fn type_name(&self) -> &'static str {
+        match self {
+            Scalar::Null => "null",
+            Scalar::Bool(_) => "a boolean",
+            Scalar::Str(_) => "a string",
+            Scalar::Other(t) => t,
+        }
+    }
+}
+
+struct ScalarSeed;
+
+impl<'de> DeserializeSeed<'de> for ScalarSeed {
+    type Value = Scalar;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Scalar, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ScalarSeed {
+    type Value = Scalar;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Scalar, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Scalar::Other("an array"))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Scalar, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Scalar::Other("an object"))
+    }
+
+    fn visit_str<E: de::Error>(self, s: &str) -> std::result::Result<Scalar, E> {
+        Ok(Scalar::Str(s.to_owned()))
+    }
+
+    fn visit_bool<E: de::Error>(self, b: bool) -> std::result::Result<Scalar, E> {
+        Ok(Scalar::Bool(b))
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> std::result::Result<Scalar, E> {
+        Ok(Scalar::Other("a number"))
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> std::result::Result<Scalar, E> {
+        Ok(Scalar::Other("a number"))
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> std::result::Result<Scalar, E> {
+        Ok(Scalar::Other("a number"))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> std::result::Result<Scalar, E> {
+        Ok(Scalar::Null)
     }
 }
 
@@ -198,17 +291,6 @@ impl<'de, S: RecordsSink> Visitor<'de> for RecordsSeed<'_, S> {
 
     fn visit_unit<E: de::Error>(self) -> std::result::Result<Field<usize>, E> {
         Ok(Field::Wrong("null"))
-    }
-}
-
-fn json_type(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }
 

@@ -1,6 +1,6 @@
 //! Client options: where the endpoint lives and how patient to be with it.
 
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 use super::retry::RetryPolicy;
 use crate::error::{Error, Result};
@@ -28,7 +28,7 @@ const KNOWN_OPTIONS: &[&str] = &[
 impl ClientConfig {
     /// Parses the client options object (as JSON, camelCase keys) the JS constructor received.
     pub fn from_json(json: &str) -> Result<Self> {
-        let value: Value = serde_json::from_str(json)
+        let value: Value = crate::json::from_str(json)
             .map_err(|e| Error::invalid_params("options", format!("not valid JSON: {e}")))?;
         let Value::Object(options) = value else {
             return Err(Error::invalid_params("options", "expected an object"));
@@ -62,7 +62,7 @@ impl ClientConfig {
     }
 }
 
-fn base_url(options: &Map<String, Value>) -> Result<String> {
+fn base_url(options: &Map) -> Result<String> {
     let tenant = options.get("tenant");
     let region = options.get("region");
     match (options.get("baseUrl"), tenant, region) {
@@ -129,12 +129,7 @@ fn base_url(options: &Map<String, Value>) -> Result<String> {
 }
 
 /// Reads an optional integer option within `min..=max`.
-pub(crate) fn int_option(
-    options: &Map<String, Value>,
-    key: &str,
-    min: u64,
-    max: u64,
-) -> Result<Option<u64>> {
+pub(crate) fn int_option(options: &Map, key: &str, min: u64, max: u64) -> Result<Option<u64>> {
     match options.get(key) {
         None => Ok(None),
         Some(Value::Number(n)) => match n.as_u64() {

@@ -6,7 +6,7 @@
 //! every decision testable natively and leaves the runtime's own HTTP stack and `JSON.parse`,
 //! the fastest way to make JS objects, doing the I/O.
 
-mod client_config;
+pub(crate) mod client_config;
 mod pagination;
 mod params;
 mod plan;

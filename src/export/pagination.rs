@@ -1,6 +1,6 @@
 //! The pagination state machine: which cursor comes next, and whether a page keeps the contract.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 
 use crate::error::{Error, Result};
 
@@ -35,7 +35,7 @@ pub struct PageInfo {
 #[derive(Debug, Clone, Default)]
 pub struct Pagination {
     next_cursor: Option<String>,
-    seen: HashSet<String>,
+    seen: FxHashSet<String>,
     finished: bool,
     pages: u64,
     records: u64,
@@ -44,7 +44,7 @@ pub struct Pagination {
 impl Pagination {
     /// Starts after `starting_after` (the first employee when `None`).
     pub fn new(starting_after: Option<String>) -> Self {
-        let mut seen = HashSet::new();
+        let mut seen = FxHashSet::default();
         seen.extend(starting_after.clone());
         Pagination {
             next_cursor: starting_after,

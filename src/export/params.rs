@@ -1,7 +1,9 @@
 //! Export parameters: validated before anything is sent, and turned into the vendor's request.
 
 use serde_json::value::RawValue;
-use serde_json::{Map, Value};
+
+use crate::json::{Map, Value};
+use crate::stats::parse::{Parser, Scratch};
 
 use super::client_config::{int_option, type_name};
 use crate::error::{Error, Result};
@@ -106,7 +108,7 @@ const KNOWN_PARAMS: &[&str] = &[
 impl ExportParams {
     /// Parses the params object (as JSON, camelCase keys, without `signal` and `onProgress`).
     pub fn from_json(json: &str) -> Result<Self> {
-        let value: Value = serde_json::from_str(json)
+        let value: Value = crate::json::from_str(json)
             .map_err(|e| Error::invalid_params("params", format!("not valid JSON: {e}")))?;
         let Value::Object(params) = value else {
             return Err(Error::invalid_params("params", "expected an object"));
@@ -179,7 +181,7 @@ impl ExportParams {
     }
 }
 
-fn starting_after(params: &Map<String, Value>) -> Result<Option<String>> {
+fn starting_after(params: &Map) -> Result<Option<String>> {
     match params.get("startingAfter") {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) if !s.is_empty() => Ok(Some(s.clone())),
@@ -197,7 +199,7 @@ fn starting_after(params: &Map<String, Value>) -> Result<Option<String>> {
     }
 }
 
-fn include(params: &Map<String, Value>) -> Result<Option<Vec<Include>>> {
+fn include(params: &Map) -> Result<Option<Vec<Include>>> {
     let names = || {
         Include::ALL
             .iter()
@@ -239,7 +241,7 @@ fn include(params: &Map<String, Value>) -> Result<Option<Vec<Include>>> {
     Ok(Some(include))
 }
 
-fn external_vendor(params: &Map<String, Value>) -> Result<Option<Vendor>> {
+fn external_vendor(params: &Map) -> Result<Option<Vendor>> {
     match params.get("externalVendor") {
         None => Ok(None),
         Some(value) => Vendor::ALL
@@ -255,7 +257,7 @@ fn external_vendor(params: &Map<String, Value>) -> Result<Option<Vendor>> {
     }
 }
 
-fn response_format(params: &Map<String, Value>) -> Result<ResponseFormat> {
+fn response_format(params: &Map) -> Result<ResponseFormat> {
     match params.get("responseFormat") {
         None => Ok(ResponseFormat::List),
         Some(v) if v == "list" => Ok(ResponseFormat::List),
@@ -267,7 +269,7 @@ fn response_format(params: &Map<String, Value>) -> Result<ResponseFormat> {
     }
 }
 
-fn filters(json: &str, params: &Map<String, Value>) -> Result<Option<Vec<Box<RawValue>>>> {
+fn filters(json: &str, params: &Map) -> Result<Option<Vec<Box<RawValue>>>> {
     let items = match params.get("filters") {
         None => return Ok(None),
         Some(Value::Array(items)) => items,
@@ -297,14 +299,35 @@ fn filters(json: &str, params: &Map<String, Value>) -> Result<Option<Vec<Box<Raw
             )),
         }
     }
-    // Read the filters again as raw slices: a Value would reorder their keys, and they are sent as given.
-    #[derive(serde::Deserialize)]
-    struct RawFilters {
-        filters: Vec<Box<RawValue>>,
+    // Read the filters again as raw slices: a Value would reorder their keys, and they are sent
+    // as given. The text is JSON (it parsed above), so the scanner only finds the slices.
+    Ok(Some(raw_filters(json).unwrap_or_default()))
+}
+
+/// The elements of the (last) top-level `filters` array, as their JSON text.
+fn raw_filters(json: &str) -> Option<Vec<Box<RawValue>>> {
+    let mut scratch = Scratch::default();
+    let mut p = Parser::new(json, &mut scratch);
+    let mut found = None;
+    p.begin_object("an object").ok()?;
+    let mut first = true;
+    while let Some(key) = p.next_key(&mut first).ok()? {
+        if key != "filters" {
+            p.skip_value().ok()?;
+            continue;
+        }
+        let mut items = Vec::new();
+        p.begin_array("an array").ok()?;
+        let mut first_item = true;
+        while p.next_element(&mut first_item).ok()? {
+            p.ws();
+            let from = p.pos;
+            p.skip_value().ok()?;
+            items.push(RawValue::from_string(p.since(from).to_owned()).ok()?);
+        }
+        found = Some(items);
     }
-    let raw: RawFilters =
-        serde_json::from_str(json).map_err(|e| Error::invalid_params("filters", e.to_string()))?;
-    Ok(Some(raw.filters))
+    found
 }
 
 #[cfg(test)]
@@ -342,7 +365,7 @@ mod tests {
             p.path_and_query(),
             "/export/employees/task_profiles?response_format=hierarchy&external_vendor=workday"
         );
-        let body: Value = serde_json::from_str(&p.body(Some("id \"4\""))).unwrap();
+        let body: serde_json::Value = serde_json::from_str(&p.body(Some("id \"4\""))).unwrap();
         assert_eq!(
             body,
             serde_json::json!({"limit":10,"starting_after":"id \"4\"","include":["ai_impact","weekly_hours"],

@@ -2,7 +2,7 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use serde::Deserialize;
+use crate::json::Value;
 
 use crate::error::{Error, ErrorKind};
 
@@ -167,30 +167,45 @@ pub fn system_time_from_ms(ms: f64) -> SystemTime {
     UNIX_EPOCH + Duration::from_millis(ms.max(0.0) as u64)
 }
 
-/// The vendor's error body: `[{"title", "description"}]` (tolerating a bare object).
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum VendorErrorBody {
-    Many(Vec<VendorError>),
-    One(VendorError),
+/// An optional string member of the vendor's error body (`None` inside when absent or `null`;
+/// `None` outside when of another type, which rejects the whole body).
+fn opt_string(v: Option<&Value>) -> Option<Option<String>> {
+    match v {
+        None | Some(Value::Null) => Some(None),
+        Some(Value::String(s)) => Some(Some(s.clone())),
+        Some(_) => None,
+    }
 }
 
-#[derive(Deserialize)]
-struct VendorError {
-    title: Option<String>,
-    description: Option<String>,
+/// One vendor error: an object `{"title", "description"}` (both optional), or the sequence form
+/// `[title, description]` serde accepts for a struct.
+fn vendor_error(v: &Value) -> Option<(Option<String>, Option<String>)> {
+    match v {
+        Value::Object(m) => Some((
+            opt_string(m.get("title"))?,
+            opt_string(m.get("description"))?,
+        )),
+        Value::Array(a) if a.len() == 2 => Some((opt_string(a.first())?, opt_string(a.get(1))?)),
+        _ => None,
+    }
+}
+
+/// The vendor's error body: `[{"title", "description"}]` (tolerating a bare object); its first
+/// error's title and description. Read as serde's untagged `Many(Vec<E>) | One(E)` would.
+fn vendor_body(body: &str) -> (Option<String>, Option<String>) {
+    let Ok(v) = crate::json::from_str(body) else {
+        return (None, None);
+    };
+    if let Value::Array(items) = &v {
+        if items.iter().all(|e| vendor_error(e).is_some()) {
+            return items.first().and_then(vendor_error).unwrap_or((None, None));
+        }
+    }
+    vendor_error(&v).unwrap_or((None, None))
 }
 
 fn http_error(status: u16, body: Option<&str>, retries: u32) -> Error {
-    let vendor = body
-        .and_then(|b| serde_json::from_str::<VendorErrorBody>(b).ok())
-        .and_then(|b| match b {
-            VendorErrorBody::Many(v) => v.into_iter().next(),
-            VendorErrorBody::One(e) => Some(e),
-        });
-    let (title, description) = vendor
-        .map(|v| (v.title, v.description))
-        .unwrap_or((None, None));
+    let (title, description) = body.map_or((None, None), vendor_body);
     let (kind, hint) = match status {
         401 => (
             ErrorKind::Auth,

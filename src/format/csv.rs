@@ -3,98 +3,276 @@
 
 use std::borrow::Cow;
 
-use serde::de::{Error as _, SeqAccess};
-use serde::Deserialize;
-use serde_json::value::RawValue;
+use serde::de::SeqAccess;
 
 use crate::error::{ErrorKind, Result};
 use crate::export::PageEnvelope;
-use crate::page::{read_page, RecordsSink};
+use crate::page::{each_raw_record, read_page, RecordsSink};
+use crate::stats::parse::{PResult, Parser, Scratch};
 
 /// The header row.
 pub const CSV_HEADER: &str = "external_id,task_id,task,validation_state,weekly_hours,ai_impact_level,ai_impact_rationale,skill_ids,skills,source_event_types\r\n";
 
-#[derive(Deserialize)]
 struct Record<'a> {
-    #[serde(borrow)]
     external_id: Cow<'a, str>,
-    #[serde(borrow, default)]
     tasks: Option<Vec<Node<'a>>>,
-    #[serde(borrow, default)]
     hierarchy: Option<Vec<Node<'a>>>,
 }
 
 /// A list task, or a hierarchy node (a task node, or a group node without `task_id`).
-#[derive(Deserialize)]
+#[derive(Default)]
 struct Node<'a> {
-    #[serde(borrow, default)]
     task_id: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
     task: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
     validation_state: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    weekly_hours: Option<&'a RawValue>,
-    #[serde(borrow, default)]
+    /// The value's JSON text.
+    weekly_hours: Option<&'a str>,
     ai_impact: Option<AiImpact<'a>>,
-    #[serde(borrow, default)]
     linked_skills: Option<Vec<Skill<'a>>>,
-    #[serde(borrow, default)]
     source_events: Option<Vec<SourceEvent<'a>>>,
-    #[serde(borrow, default)]
     children: Option<Vec<Node<'a>>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Default)]
 struct AiImpact<'a> {
-    #[serde(borrow, default)]
     level: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
     rationale: Option<Cow<'a, str>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Default)]
 struct Skill<'a> {
-    #[serde(borrow, default)]
     skill_id: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
     skill: Option<Cow<'a, str>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Default)]
 struct SourceEvent<'a> {
-    #[serde(borrow, default)]
     event_type: Option<Cow<'a, str>>,
+}
+
+// Records are read with the stats scanner's JSON primitives rather than derived serde impls
+// (which cost tens of KB of wasm); the problems reported are those serde would report.
+
+type P<'a, 's> = Parser<'a, 's>;
+
+/// Marks `bit` of `seen` for the field `name`, failing on a duplicate.
+fn once(p: &mut P, seen: &mut u32, bit: u32, name: &str) -> PResult<()> {
+    if *seen & (1 << bit) != 0 {
+        return p.fail(format_args!("duplicate field `{name}`"));
+    }
+    *seen |= 1 << bit;
+    Ok(())
+}
+
+fn opt_str<'a>(p: &mut P<'a, '_>) -> PResult<Option<Cow<'a, str>>> {
+    if p.null()? {
+        return Ok(None);
+    }
+    p.str_value().map(Some)
+}
+
+/// `null` (`None`), or an array whose elements `item` reads (one shared, non-generic loop).
+fn list<'a, T>(
+    p: &mut P<'a, '_>,
+    item: fn(&mut P<'a, '_>) -> PResult<T>,
+) -> PResult<Option<Vec<T>>> {
+    let mut items = Vec::new();
+    let found = elements(p, &mut |p| {
+        items.push(item(p)?);
+        Ok(())
+    })?;
+    Ok(found.then_some(items))
+}
+
+#[inline(never)]
+fn elements<'a>(
+    p: &mut P<'a, '_>,
+    each: &mut dyn FnMut(&mut P<'a, '_>) -> PResult<()>,
+) -> PResult<bool> {
+    if p.null()? {
+        return Ok(false);
+    }
+    p.begin_array("a sequence")?;
+    let mut first = true;
+    while p.next_element(&mut first)? {
+        each(p)?;
+    }
+    Ok(true)
+}
+
+fn record<'a>(p: &mut P<'a, '_>) -> PResult<Record<'a>> {
+    p.begin_object("struct Record")?;
+    let (mut seen, mut first) = (0, true);
+    let mut external_id = None;
+    let (mut tasks, mut hierarchy) = (None, None);
+    while let Some(k) = p.next_key(&mut first)? {
+        match k.as_ref() {
+            "external_id" => {
+                once(p, &mut seen, 0, "external_id")?;
+                external_id = Some(p.str_value()?);
+            }
+            "tasks" => {
+                once(p, &mut seen, 1, "tasks")?;
+                tasks = list(p, node)?;
+            }
+            "hierarchy" => {
+                once(p, &mut seen, 2, "hierarchy")?;
+                hierarchy = list(p, node)?;
+            }
+            _ => p.skip_value()?,
+        }
+    }
+    match external_id {
+        Some(external_id) => Ok(Record {
+            external_id,
+            tasks,
+            hierarchy,
+        }),
+        None => p.fail("missing field `external_id`"),
+    }
+}
+
+fn node<'a>(p: &mut P<'a, '_>) -> PResult<Node<'a>> {
+    p.begin_object("struct Node")?;
+    let (mut seen, mut first) = (0, true);
+    let mut n = Node::default();
+    while let Some(k) = p.next_key(&mut first)? {
+        let k = k.as_ref();
+        match k {
+            "task_id" => {
+                once(p, &mut seen, 0, k)?;
+                n.task_id = opt_str(p)?;
+            }
+            "task" => {
+                once(p, &mut seen, 1, k)?;
+                n.task = opt_str(p)?;
+            }
+            "validation_state" => {
+                once(p, &mut seen, 2, k)?;
+                n.validation_state = opt_str(p)?;
+            }
+            "weekly_hours" => {
+                once(p, &mut seen, 3, k)?;
+                p.ws();
+                let from = p.pos;
+                p.skip_value()?;
+                n.weekly_hours = Some(p.since(from));
+            }
+            "ai_impact" => {
+                once(p, &mut seen, 4, k)?;
+                n.ai_impact = if p.null()? { None } else { Some(ai_impact(p)?) };
+            }
+            "linked_skills" => {
+                once(p, &mut seen, 5, k)?;
+                n.linked_skills = list(p, skill)?;
+            }
+            "source_events" => {
+                once(p, &mut seen, 6, k)?;
+                n.source_events = list(p, source_event)?;
+            }
+            "children" => {
+                once(p, &mut seen, 7, k)?;
+                n.children = list(p, node)?;
+            }
+            _ => p.skip_value()?,
+        }
+    }
+    Ok(n)
+}
+
+fn ai_impact<'a>(p: &mut P<'a, '_>) -> PResult<AiImpact<'a>> {
+    p.begin_object("struct AiImpact")?;
+    let (mut seen, mut first) = (0, true);
+    let mut a = AiImpact::default();
+    while let Some(k) = p.next_key(&mut first)? {
+        match k.as_ref() {
+            "level" => {
+                once(p, &mut seen, 0, "level")?;
+                a.level = opt_str(p)?;
+            }
+            "rationale" => {
+                once(p, &mut seen, 1, "rationale")?;
+                a.rationale = opt_str(p)?;
+            }
+            _ => p.skip_value()?,
+        }
+    }
+    Ok(a)
+}
+
+fn skill<'a>(p: &mut P<'a, '_>) -> PResult<Skill<'a>> {
+    p.begin_object("struct Skill")?;
+    let (mut seen, mut first) = (0, true);
+    let mut s = Skill::default();
+    while let Some(k) = p.next_key(&mut first)? {
+        match k.as_ref() {
+            "skill_id" => {
+                once(p, &mut seen, 0, "skill_id")?;
+                s.skill_id = opt_str(p)?;
+            }
+            "skill" => {
+                once(p, &mut seen, 1, "skill")?;
+                s.skill = opt_str(p)?;
+            }
+            _ => p.skip_value()?,
+        }
+    }
+    Ok(s)
+}
+
+fn source_event<'a>(p: &mut P<'a, '_>) -> PResult<SourceEvent<'a>> {
+    p.begin_object("struct SourceEvent")?;
+    let (mut seen, mut first) = (0, true);
+    let mut e = SourceEvent::default();
+    while let Some(k) = p.next_key(&mut first)? {
+        match k.as_ref() {
+            "event_type" => {
+                once(p, &mut seen, 0, "event_type")?;
+                e.event_type = opt_str(p)?;
+            }
+            _ => p.skip_value()?,
+        }
+    }
+    Ok(e)
 }
 
 struct CsvSink {
     out: Vec<u8>,
 }
 
-impl RecordsSink for CsvSink {
-    fn records<'de, A: SeqAccess<'de>>(
-        &mut self,
-        mut seq: A,
-    ) -> std::result::Result<usize, A::Error> {
-        let mut n = 0;
-        while let Some(record) = seq
-            .next_element::<Record>()
-            .map_err(|e| A::Error::custom(format_args!("records[{n}]: {e}")))?
-        {
-            let before = self.out.len();
-            let nodes = record
-                .tasks
-                .as_deref()
-                .or(record.hierarchy.as_deref())
-                .unwrap_or(&[]);
-            write_tasks(&mut self.out, &record.external_id, nodes);
-            if self.out.len() == before {
-                field(&mut self.out, &record.external_id);
-                self.out.extend_from_slice(b",,,,,,,,,\r\n");
+impl CsvSink {
+    /// Writes the rows of one record (its JSON text, already checked to be JSON).
+    fn record(&mut self, text: &str) -> std::result::Result<(), String> {
+        let mut scratch = Scratch::default();
+        let mut p = Parser::new(text, &mut scratch);
+        let record = match record(&mut p) {
+            Ok(r) => r,
+            Err(_) => {
+                let message = p.take_error().message;
+                return Err(match message.strip_prefix("body: ") {
+                    Some(problem) => problem.to_owned(),
+                    None => message,
+                });
             }
-            n += 1;
+        };
+        let before = self.out.len();
+        let nodes = record
+            .tasks
+            .as_deref()
+            .or(record.hierarchy.as_deref())
+            .unwrap_or(&[]);
+        write_tasks(&mut self.out, &record.external_id, nodes);
+        if self.out.len() == before {
+            field(&mut self.out, &record.external_id);
+            self.out.extend_from_slice(b",,,,,,,,,\r\n");
         }
-        Ok(n)
+        Ok(())
+    }
+}
+
+impl RecordsSink for CsvSink {
+    fn records<'de, A: SeqAccess<'de>>(&mut self, seq: A) -> std::result::Result<usize, A::Error> {
+        each_raw_record(seq, &mut |text| self.record(text))
     }
 }
 
@@ -121,7 +299,7 @@ fn write_row(out: &mut Vec<u8>, external_id: &str, task_id: &str, t: &Node) {
     out.push(b',');
     field(out, t.validation_state.as_deref().unwrap_or(""));
     out.push(b',');
-    if let Some(hours) = t.weekly_hours.map(|h| h.get()).filter(|h| *h != "null") {
+    if let Some(hours) = t.weekly_hours.filter(|h| *h != "null") {
         field(out, hours.trim_matches('"'));
     }
     out.push(b',');

@@ -1,32 +1,23 @@
 //! NDJSON: one record per line, exactly as the server sent it but without insignificant whitespace
 //! (a pretty-printed record would otherwise span lines).
 
-use serde::de::{Error as _, SeqAccess};
-use serde_json::value::RawValue;
+use serde::de::SeqAccess;
 
 use crate::error::{ErrorKind, Result};
 use crate::export::PageEnvelope;
-use crate::page::{read_page, RecordsSink};
+use crate::page::{each_raw_record, read_page, RecordsSink};
 
 struct NdjsonSink {
     out: Vec<u8>,
 }
 
 impl RecordsSink for NdjsonSink {
-    fn records<'de, A: SeqAccess<'de>>(
-        &mut self,
-        mut seq: A,
-    ) -> std::result::Result<usize, A::Error> {
-        let mut n = 0;
-        while let Some(record) = seq
-            .next_element::<&RawValue>()
-            .map_err(|e| A::Error::custom(format_args!("records[{n}]: {e}")))?
-        {
-            minify_json(record.get().as_bytes(), &mut self.out);
+    fn records<'de, A: SeqAccess<'de>>(&mut self, seq: A) -> std::result::Result<usize, A::Error> {
+        each_raw_record(seq, &mut |record| {
+            minify_json(record.as_bytes(), &mut self.out);
             self.out.push(b'\n');
-            n += 1;
-        }
-        Ok(n)
+            Ok(())
+        })
     }
 }
 

@@ -2,20 +2,31 @@
 
 use std::borrow::Cow;
 
-use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::raw::{json_str, Key, Obj};
+use super::raw::{flat_object, json_str, Key, Obj, Val};
 use super::GroupDim;
 
 /// The group of a task that has no value (or a non-string value) for a dimension.
 pub(crate) const UNKNOWN: &str = "unknown";
 const UNKNOWN_JSON: &str = "\"unknown\"";
 
-#[derive(Deserialize)]
-struct AiImpact<'a> {
-    #[serde(borrow, default)]
-    level: Option<&'a RawValue>,
+/// `ai_impact.level` as raw JSON (`None` when `ai_impact` is no object or has `level` twice).
+fn level(ai: &RawValue) -> Option<&RawValue> {
+    let obj = flat_object(ai)?;
+    let mut found = None;
+    for m in &obj.members {
+        if m.raw_key == "\"level\"" {
+            if found.is_some() {
+                return None;
+            }
+            found = match m.val {
+                Val::Raw(raw) => Some(raw),
+                _ => None,
+            };
+        }
+    }
+    found
 }
 
 /// The task's value for `dim`: decoded (the group's identity) and as raw JSON string text (its
@@ -23,10 +34,7 @@ struct AiImpact<'a> {
 pub(crate) fn value<'a>(task: &Obj<'a>, dim: GroupDim) -> (Cow<'a, str>, &'a str) {
     let raw = match dim {
         GroupDim::ValidationState => task.raw(Key::ValidationState),
-        GroupDim::AiImpactLevel => task
-            .raw(Key::AiImpact)
-            .and_then(|ai| serde_json::from_str::<AiImpact>(ai.get()).ok())
-            .and_then(|ai| ai.level),
+        GroupDim::AiImpactLevel => task.raw(Key::AiImpact).and_then(level),
     };
     match raw.and_then(|raw| json_str(raw).map(|s| (s, raw.get()))) {
         Some(found) => found,

@@ -57,7 +57,7 @@ impl Key {
         let key = Key::from_name(inner);
         if key == Key::Other && inner.contains('\\') {
             // An escaped spelling of a known key (`"task\u005fid"`) is still that key.
-            if let Ok(decoded) = serde_json::from_str::<String>(raw) {
+            if let Some(decoded) = crate::stats::parse::json_string(raw) {
                 return Key::from_name(&decoded);
             }
         }
@@ -215,19 +215,12 @@ pub(crate) fn parse_array<'a>(raw: &'a RawValue, each: Ctx, at: &Seg) -> Result<
     }
 }
 
-/// Parses a raw object value as a flat object (no member descended).
-pub(crate) fn parse_flat_object<'a>(raw: &'a RawValue, at: &Seg) -> Result<Obj<'a>> {
+/// A raw value read as a flat object (no member descended); `None` when it is no object.
+pub(crate) fn flat_object(raw: &RawValue) -> Option<Obj<'_>> {
     let mut de = serde_json::Deserializer::from_str(raw.get());
     match (ItemSeed { ctx: Ctx::Flat }).deserialize(&mut de) {
-        Ok(Item::Obj(o)) => Ok(o),
-        Ok(Item::Wrong(t)) => Err(Error::invalid_input(
-            &at.to_string(),
-            format!("expected an object, found {t}"),
-        )),
-        Err(e) => Err(Error::invalid_input(
-            &at.to_string(),
-            format!("invalid JSON: {e}"),
-        )),
+        Ok(Item::Obj(o)) => Some(o),
+        _ => None,
     }
 }
 
@@ -266,9 +259,9 @@ pub(crate) fn json_str(raw: &RawValue) -> Option<Cow<'_, str>> {
     }
     let inner = &text[1..text.len() - 1];
     if inner.contains('\\') {
-        Some(match serde_json::from_str::<String>(text) {
-            Ok(s) => Cow::Owned(s),
-            Err(_) => Cow::Borrowed(inner),
+        Some(match crate::stats::parse::json_string(text) {
+            Some(s) => Cow::Owned(s),
+            None => Cow::Borrowed(inner),
         })
     } else {
         Some(Cow::Borrowed(inner))

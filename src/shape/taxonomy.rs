@@ -3,7 +3,6 @@
 use std::borrow::Cow;
 
 use rustc_hash::FxHashMap;
-use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use super::raw::{self, Ctx, Doc, Key, Obj, Seg};
@@ -257,16 +256,41 @@ impl TaskTaxonomy {
     /// path entry, a path longer than [`MAX_PATH_LEN`](super::MAX_PATH_LEN) or a task listed twice
     /// is an `InvalidInput` error naming the place (`taxonomy.tasks[3].path[1]: ...`).
     pub fn from_json(json: &str) -> Result<TaskTaxonomy> {
+        // Read with the shape parser (raw members) rather than derived serde impls, reporting
+        // what the derives reported: `taxonomy: invalid JSON: missing field ...`.
         let invalid =
-            |e: serde_json::Error| Error::invalid_input("taxonomy", format!("invalid JSON: {e}"));
-        let head: Head = serde_json::from_str(json).map_err(invalid)?;
-        if head.format.as_deref() != Some(TAXONOMY_FORMAT) {
+            |problem: String| Error::invalid_input("taxonomy", format!("invalid JSON: {problem}"));
+        let top = match raw::parse_doc(json.as_bytes(), Ctx::Flat, Ctx::Flat, "taxonomy")? {
+            Doc::One(obj) => obj,
+            Doc::Many(_) => {
+                return Err(invalid(
+                    "invalid type: sequence, expected struct Head".into(),
+                ))
+            }
+            Doc::Wrong(t) => {
+                return Err(invalid(format!("invalid type: {t}, expected struct Head")))
+            }
+        };
+        // Where serde stood when it found a field missing: the top-level object's `}`.
+        let at_end = || {
+            let end = json.trim_end().len().saturating_sub(1);
+            let before = &json[..end];
+            let line = before.matches('\n').count() + 1;
+            let column = end - before.rfind('\n').map_or(0, |p| p + 1) + 1;
+            format!(" at line {line} column {column}")
+        };
+        let format = member(&top, "format")?;
+        let version = member(&top, "version")?
+            .filter(|v| v.get() != "null")
+            .map(|v| as_u64(v).map_err(invalid))
+            .transpose()?;
+        if format.and_then(raw::json_str).as_deref() != Some(TAXONOMY_FORMAT) {
             return Err(Error::invalid_input(
                 "taxonomy.format",
                 format!("expected {TAXONOMY_FORMAT:?} (this is not a task taxonomy)"),
             ));
         }
-        match head.version {
+        match version {
             Some(TAXONOMY_VERSION) => {}
             Some(v) => {
                 return Err(Error::invalid_input(
@@ -278,61 +302,97 @@ impl TaskTaxonomy {
             }
             None => return Err(Error::invalid_input("taxonomy", "missing \"version\"")),
         }
-        let body: Body1 = serde_json::from_str(json).map_err(invalid)?;
+        let conflicts = match member(&top, "conflicts")? {
+            Some(v) => as_u64(v).map_err(invalid)?,
+            None => return Err(invalid(format!("missing field `conflicts`{}", at_end()))),
+        };
+        let Some(tasks) = member(&top, "tasks")? else {
+            return Err(invalid(format!("missing field `tasks`{}", at_end())));
+        };
         let mut out = TaskTaxonomy {
-            conflicts: body.conflicts,
+            conflicts,
             ..TaskTaxonomy::default()
         };
         let root = Seg::Root("taxonomy");
         let at_tasks = Seg::Key(&root, "tasks");
-        for (i, task) in body.tasks.iter().enumerate() {
+        for (i, task) in raw::parse_array(tasks, Ctx::ListTask, &at_tasks)?
+            .iter()
+            .enumerate()
+        {
             let at_task = Seg::Idx(&at_tasks, i);
-            if out.index.contains_key(task.task_id.as_ref()) {
+            let task = task.obj(&at_task)?;
+            let task_id = match member(task, "task_id")? {
+                Some(raw_id) => raw::json_str(raw_id).ok_or_else(|| {
+                    invalid(format!(
+                        "invalid type: {}, expected a string",
+                        raw::type_name(raw_id)
+                    ))
+                })?,
+                None => return Err(invalid("missing field `task_id`".into())),
+            };
+            let Some(raw_path) = member(task, "path")? else {
+                return Err(invalid("missing field `path`".into()));
+            };
+            if out.index.contains_key(task_id.as_ref()) {
                 return Err(raw::fail(
                     &Seg::Key(&at_task, "task_id"),
-                    format!("task {:?} is listed twice", task.task_id),
+                    format!("task {:?} is listed twice", task_id),
                 ));
             }
             let at_path = Seg::Key(&at_task, "path");
-            if task.path.len() > MAX_PATH_LEN {
+            let entries = match raw::parse_array(raw_path, Ctx::Flat, &at_path) {
+                Ok(entries) => entries,
+                Err(_) => {
+                    return Err(invalid(format!(
+                        "invalid type: {}, expected a sequence",
+                        raw::type_name(raw_path)
+                    )))
+                }
+            };
+            if entries.len() > MAX_PATH_LEN {
                 return Err(raw::fail(
                     &at_path,
                     format!("longer than {MAX_PATH_LEN} entries"),
                 ));
             }
-            let mut path = Vec::with_capacity(task.path.len());
-            for (k, entry) in task.path.iter().enumerate() {
+            let mut path = Vec::with_capacity(entries.len());
+            for (k, entry) in entries.iter().enumerate() {
                 let at_entry = Seg::Idx(&at_path, k);
-                let item = raw::Item::Obj(raw::parse_flat_object(entry, &at_entry)?);
-                path.push(PathEntry::from_ref(&path_entry(&item, &at_entry)?));
+                entry.obj(&at_entry)?;
+                path.push(PathEntry::from_ref(&path_entry(entry, &at_entry)?));
             }
-            out.learn(Cow::Borrowed(task.task_id.as_ref()), path);
+            out.learn(task_id, path);
         }
         Ok(out)
     }
 }
 
-#[derive(Deserialize)]
-struct Head<'a> {
-    #[serde(borrow, default)]
-    format: Option<Cow<'a, str>>,
-    #[serde(default)]
-    version: Option<u64>,
+/// The raw value of the member `name` of a taxonomy object (`None` when absent); a duplicate is
+/// an error, as with serde's derives.
+fn member<'a>(obj: &Obj<'a>, name: &str) -> Result<Option<&'a RawValue>> {
+    let mut found = None;
+    for m in &obj.members {
+        if m.raw_key.len() == name.len() + 2 && &m.raw_key[1..m.raw_key.len() - 1] == name {
+            if found.is_some() {
+                return Err(Error::invalid_input(
+                    "taxonomy",
+                    format!("invalid JSON: duplicate field `{name}`"),
+                ));
+            }
+            found = match &m.val {
+                raw::Val::Raw(raw) => Some(*raw),
+                _ => None,
+            };
+        }
+    }
+    Ok(found)
 }
 
-#[derive(Deserialize)]
-struct Body1<'a> {
-    conflicts: u64,
-    #[serde(borrow)]
-    tasks: Vec<TaskDoc<'a>>,
-}
-
-#[derive(Deserialize)]
-struct TaskDoc<'a> {
-    #[serde(borrow)]
-    task_id: Cow<'a, str>,
-    #[serde(borrow)]
-    path: Vec<&'a RawValue>,
+/// A `u64` member, with serde's wording when it is not one.
+fn as_u64(v: &RawValue) -> std::result::Result<u64, String> {
+    v.get()
+        .parse::<u64>()
+        .map_err(|_| format!("invalid type: {}, expected u64", raw::type_name(v)))
 }
 
 /// Collects what one record teaches.

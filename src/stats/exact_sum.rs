@@ -59,7 +59,8 @@ impl ExactSum {
         }
     }
 
-    /// Adds another exact sum (exactly).
+    /// Adds another exact sum (exactly). Not inlined: only merges, summaries and trees use it.
+    #[inline(never)]
     pub(crate) fn add_sum(&mut self, other: &ExactSum) {
         for &p in &other.partials {
             self.add(p);
@@ -67,6 +68,7 @@ impl ExactSum {
     }
 
     /// The exact value rounded once to the nearest `f64` (ties to even); `0.0` for an exact zero.
+    #[inline(never)]
     pub(crate) fn value(&self) -> f64 {
         let p = &self.partials;
         let mut n = p.len();

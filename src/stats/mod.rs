@@ -20,7 +20,8 @@
 
 mod aggregate;
 mod exact_sum;
-mod parse;
+pub(crate) mod parse;
+pub(crate) use persist::push_json_str;
 mod persist;
 mod summary;
 mod tree;

@@ -105,6 +105,20 @@ fn parse<'a>(body: &'a [u8], out: &mut Scratch<'a>, entry: Entry) -> Result<()> 
     }
 }
 
+/// The string a JSON string literal (quotes included, nothing around it) holds; `None` when it
+/// is not one or cannot be a Rust string (lone surrogate escapes), as `serde_json` would refuse.
+pub(crate) fn json_string(text: &str) -> Option<String> {
+    let mut scratch = Scratch::default();
+    let mut p = Parser::new(text, &mut scratch);
+    if p.peek() != Some(b'"') {
+        return None;
+    }
+    match p.string() {
+        Ok(s) if p.pos == text.len() => Some(s.into_owned()),
+        _ => None,
+    }
+}
+
 fn line_col(b: &[u8], pos: usize) -> (usize, usize) {
     let before = &b[..pos.min(b.len())];
     let line = 1 + before.iter().filter(|&&c| c == b'\n').count();
@@ -124,9 +138,9 @@ enum Seg {
 }
 
 /// The parse failed; the error itself is in [`Parser::err`].
-struct Failed;
+pub(crate) struct Failed;
 
-type PResult<T> = std::result::Result<T, Failed>;
+pub(crate) type PResult<T> = std::result::Result<T, Failed>;
 
 const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGH: u64 = 0x8080_8080_8080_8080;
@@ -141,10 +155,10 @@ fn string_stops(x: u64) -> u64 {
     (zero(quote) | zero(backslash) | x.wrapping_sub(ONES * 0x20)) & !x & HIGH
 }
 
-struct Parser<'a, 's> {
+pub(crate) struct Parser<'a, 's> {
     text: &'a str,
     b: &'a [u8],
-    pos: usize,
+    pub(crate) pos: usize,
     depth: u32,
     root: &'static str,
     /// Cheap segments, formatted only on failure; left in place on failure so that the path
@@ -155,7 +169,7 @@ struct Parser<'a, 's> {
 }
 
 impl<'a, 's> Parser<'a, 's> {
-    fn new(text: &'a str, out: &'s mut Scratch<'a>) -> Self {
+    pub(crate) fn new(text: &'a str, out: &'s mut Scratch<'a>) -> Self {
         Parser {
             text,
             b: text.as_bytes(),
@@ -193,7 +207,7 @@ impl<'a, 's> Parser<'a, 's> {
 
     /// A problem with the content at the current path.
     #[cold]
-    fn fail<T>(&mut self, problem: impl fmt::Display) -> PResult<T> {
+    pub(crate) fn fail<T>(&mut self, problem: impl fmt::Display) -> PResult<T> {
         if self.err.is_none() {
             self.err = Some(Error::invalid_input(&self.path_string(), problem));
         }
@@ -228,7 +242,12 @@ impl<'a, 's> Parser<'a, 's> {
         ))
     }
 
-    fn take_error(&mut self) -> Error {
+    /// The text from `from` to the current position.
+    pub(crate) fn since(&self, from: usize) -> &'a str {
+        &self.text[from..self.pos]
+    }
+
+    pub(crate) fn take_error(&mut self) -> Error {
         self.err
             .take()
             .unwrap_or_else(|| Error::invalid_input(&self.path_string(), "invalid input"))
@@ -237,12 +256,12 @@ impl<'a, 's> Parser<'a, 's> {
     // ------------------------------------------------------------ lexing
 
     #[inline(always)]
-    fn peek(&self) -> Option<u8> {
+    pub(crate) fn peek(&self) -> Option<u8> {
         self.b.get(self.pos).copied()
     }
 
     #[inline(always)]
-    fn ws(&mut self) {
+    pub(crate) fn ws(&mut self) {
         while let Some(&c) = self.b.get(self.pos) {
             if c == b' ' || c == b'\n' || c == b'\r' || c == b'\t' {
                 self.pos += 1;
@@ -252,7 +271,7 @@ impl<'a, 's> Parser<'a, 's> {
         }
     }
 
-    fn end(&mut self) -> PResult<()> {
+    pub(crate) fn end(&mut self) -> PResult<()> {
         self.ws();
         if self.pos < self.b.len() {
             return self.syntax("trailing characters");
@@ -271,7 +290,7 @@ impl<'a, 's> Parser<'a, 's> {
 
     /// Opens an object, or fails saying what was expected.
     #[inline]
-    fn begin_object(&mut self, what: &str) -> PResult<()> {
+    pub(crate) fn begin_object(&mut self, what: &str) -> PResult<()> {
         self.ws();
         if self.peek() == Some(b'{') {
             self.enter()
@@ -282,7 +301,7 @@ impl<'a, 's> Parser<'a, 's> {
 
     /// Opens an array, or fails saying what was expected.
     #[inline]
-    fn begin_array(&mut self, what: &str) -> PResult<()> {
+    pub(crate) fn begin_array(&mut self, what: &str) -> PResult<()> {
         self.ws();
         if self.peek() == Some(b'[') {
             self.enter()
@@ -293,7 +312,7 @@ impl<'a, 's> Parser<'a, 's> {
 
     /// The next key of an open object (consuming the `:`), or `None` at its end.
     #[inline]
-    fn next_key(&mut self, first: &mut bool) -> PResult<Option<Cow<'a, str>>> {
+    pub(crate) fn next_key(&mut self, first: &mut bool) -> PResult<Option<Cow<'a, str>>> {
         self.ws();
         match self.peek() {
             Some(b'}') => {
@@ -326,7 +345,7 @@ impl<'a, 's> Parser<'a, 's> {
 
     /// Whether an open array has another element (consuming the `,`).
     #[inline]
-    fn next_element(&mut self, first: &mut bool) -> PResult<bool> {
+    pub(crate) fn next_element(&mut self, first: &mut bool) -> PResult<bool> {
         self.ws();
         match self.peek() {
             Some(b']') => {
@@ -373,7 +392,7 @@ impl<'a, 's> Parser<'a, 's> {
 
     /// A string at `pos` (which holds `"`): borrowed unless it has escapes.
     #[inline]
-    fn string(&mut self) -> PResult<Cow<'a, str>> {
+    pub(crate) fn string(&mut self) -> PResult<Cow<'a, str>> {
         self.pos += 1;
         let start = self.pos;
         self.scan_plain();
@@ -524,7 +543,7 @@ impl<'a, 's> Parser<'a, 's> {
     }
 
     /// A JSON number at `pos`, checked against the grammar.
-    fn number_text(&mut self) -> PResult<&'a str> {
+    pub(crate) fn number_text(&mut self) -> PResult<&'a str> {
         let start = self.pos;
         if self.peek() == Some(b'-') {
             self.pos += 1;
@@ -555,7 +574,7 @@ impl<'a, 's> Parser<'a, 's> {
         Ok(&self.text[start..self.pos])
     }
 
-    fn literal(&mut self, word: &str) -> PResult<()> {
+    pub(crate) fn literal(&mut self, word: &str) -> PResult<()> {
         if self.b[self.pos..].starts_with(word.as_bytes()) {
             self.pos += word.len();
             Ok(())
@@ -565,7 +584,7 @@ impl<'a, 's> Parser<'a, 's> {
     }
 
     /// Skips any value, checking that it is JSON.
-    fn skip_value(&mut self) -> PResult<()> {
+    pub(crate) fn skip_value(&mut self) -> PResult<()> {
         self.ws();
         match self.peek() {
             Some(b'"') => self.skip_string(),
@@ -596,7 +615,7 @@ impl<'a, 's> Parser<'a, 's> {
 
     /// Consumes a `null` if one is next.
     #[inline]
-    fn null(&mut self) -> PResult<bool> {
+    pub(crate) fn null(&mut self) -> PResult<bool> {
         self.ws();
         if self.peek() == Some(b'n') {
             self.literal("null")?;
@@ -606,7 +625,7 @@ impl<'a, 's> Parser<'a, 's> {
     }
 
     #[inline]
-    fn str_value(&mut self) -> PResult<Cow<'a, str>> {
+    pub(crate) fn str_value(&mut self) -> PResult<Cow<'a, str>> {
         self.ws();
         if self.peek() == Some(b'"') {
             self.string()

@@ -9,10 +9,10 @@
 //! `serde_json` writes for the documented shape; reading walks a `serde_json::Value` and reports
 //! the problems serde would, with the same wording (`missing field`, `unknown field`, `invalid type`).
 
+use rustc_hash::FxHashSet;
 use std::cmp::Ordering;
-use std::collections::HashSet;
 
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 use super::aggregate::{sort_indices, Agg, Interner, SkillAgg, TaskAgg, REJECTED};
 use super::exact_sum::{ExactSum, MAX_PARTIAL};
@@ -64,7 +64,7 @@ pub(crate) fn push_json_str(out: &mut String, s: &str) {
     out.push('"');
 }
 
-fn push_u64(out: &mut String, n: u64) {
+pub(crate) fn push_u64(out: &mut String, n: u64) {
     out.push_str(itoa_u64(n).as_str());
 }
 
@@ -98,7 +98,7 @@ impl Digits {
 }
 
 /// `,"key":` (without the comma for the first member, which the caller writes with `{`).
-fn key(out: &mut String, k: &str) {
+pub(crate) fn key(out: &mut String, k: &str) {
     if !out.ends_with('{') {
         out.push(',');
     }
@@ -107,12 +107,12 @@ fn key(out: &mut String, k: &str) {
     out.push_str("\":");
 }
 
-fn field_u64(out: &mut String, k: &str, n: u64) {
+pub(crate) fn field_u64(out: &mut String, k: &str, n: u64) {
     key(out, k);
     push_u64(out, n);
 }
 
-fn field_str(out: &mut String, k: &str, s: &str) {
+pub(crate) fn field_str(out: &mut String, k: &str, s: &str) {
     key(out, k);
     push_json_str(out, s);
 }
@@ -135,6 +135,13 @@ fn push_named_map(out: &mut String, pairs: &[(u32, u64)], names: &Interner) {
         push_u64(out, n);
     }
     out.push('}');
+}
+
+/// `,"key":x` with `x` written as `serde_json` writes an `f64` (shortest round-trip; `null`
+/// when not finite).
+pub(crate) fn field_f64(out: &mut String, k: &str, x: f64) {
+    key(out, k);
+    out.push_str(&serde_json::to_string(&x).unwrap_or_default());
 }
 
 fn hex(out: &mut String, x: f64) {
@@ -326,11 +333,7 @@ fn members<'v, const N: usize>(
     Ok(out)
 }
 
-fn members_dyn<'v>(
-    map: &'v Map<String, Value>,
-    fields: &[&str],
-    out: &mut [&'v Value],
-) -> Result<()> {
+fn members_dyn<'v>(map: &'v Map, fields: &[&str], out: &mut [&'v Value]) -> Result<()> {
     let mut seen = vec![false; fields.len()];
     for (k, v) in map {
         match fields.iter().position(|f| f == k) {
@@ -369,7 +372,7 @@ pub(crate) fn from_json(json: &str) -> Result<(Agg, usize)> {
     // The envelope first, so that another format or version is named as such rather than
     // reported as whichever field happens not to match.
     let value: Value =
-        serde_json::from_str(json).map_err(|e| bad("stats", format!("not JSON: {e}")))?;
+        crate::json::from_str(json).map_err(|e| bad("stats", format!("not JSON: {e}")))?;
     let obj = value
         .as_object()
         .ok_or_else(|| bad("stats", "expected a JSON object from TaskStats.toJSON()"))?;
@@ -523,7 +526,7 @@ pub(crate) fn from_json(json: &str) -> Result<(Agg, usize)> {
             }
             agg.state_employees.push((a.states.intern(name).0, n));
         }
-        let mut seen = HashSet::new();
+        let mut seen = FxHashSet::default();
         for (j, c) in cells.iter().enumerate() {
             let [level, state, c_tasks, c_employees, with_hours, weekly_hours] = members(
                 c,

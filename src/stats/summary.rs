@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use super::aggregate::{sort_indices, Agg, REJECTED};
 use super::exact_sum::ExactSum;
+use super::persist::{field_f64, field_str, field_u64, key, push_json_str, push_u64};
 
 /// Organisation-wide figures over every record added (serialises to the camelCase JS shape).
 ///
@@ -103,6 +104,100 @@ pub struct TopSkill {
     pub employees: u64,
 }
 
+impl Summary {
+    /// The summary as JSON text, exactly as `serde_json::to_string` writes it (written by hand:
+    /// the derived serialiser costs KBs of wasm for one call).
+    pub fn to_json(&self) -> String {
+        let mut out = String::with_capacity(1024);
+        out.push('{');
+        field_u64(&mut out, "employees", self.employees);
+        field_u64(
+            &mut out,
+            "employeesWithoutTasks",
+            self.employees_without_tasks,
+        );
+        field_u64(&mut out, "tasks", self.tasks);
+        field_u64(&mut out, "rejectedTasks", self.rejected_tasks);
+        field_u64(&mut out, "distinctTasks", self.distinct_tasks);
+        field_u64(&mut out, "distinctSkills", self.distinct_skills);
+        key(&mut out, "tasksPerEmployee");
+        let t = &self.tasks_per_employee;
+        out.push('{');
+        field_f64(&mut out, "mean", t.mean);
+        field_u64(&mut out, "p50", t.p50);
+        field_u64(&mut out, "p90", t.p90);
+        field_u64(&mut out, "max", t.max);
+        out.push('}');
+        key(&mut out, "validationStates");
+        count_map(&mut out, &self.validation_states);
+        key(&mut out, "aiImpact");
+        out.push('{');
+        for (j, (k, v)) in self.ai_impact.iter().enumerate() {
+            if j > 0 {
+                out.push(',');
+            }
+            push_json_str(&mut out, k);
+            out.push_str(":{");
+            field_u64(&mut out, "tasks", v.tasks);
+            field_f64(&mut out, "weeklyHours", v.weekly_hours);
+            out.push('}');
+        }
+        out.push('}');
+        key(&mut out, "weeklyHours");
+        let w = &self.weekly_hours;
+        out.push('{');
+        field_f64(&mut out, "total", w.total);
+        field_u64(&mut out, "tasksWithHours", w.tasks_with_hours);
+        field_f64(&mut out, "meanPerEmployee", w.mean_per_employee);
+        out.push('}');
+        key(&mut out, "topTasks");
+        out.push('[');
+        for (j, t) in self.top_tasks.iter().enumerate() {
+            if j > 0 {
+                out.push(',');
+            }
+            out.push('{');
+            field_str(&mut out, "taskId", &t.task_id);
+            field_str(&mut out, "task", &t.task);
+            field_u64(&mut out, "employees", t.employees);
+            field_f64(&mut out, "weeklyHours", t.weekly_hours);
+            out.push('}');
+        }
+        out.push(']');
+        key(&mut out, "topSkills");
+        out.push('[');
+        for (j, t) in self.top_skills.iter().enumerate() {
+            if j > 0 {
+                out.push(',');
+            }
+            out.push('{');
+            field_str(&mut out, "skillId", &t.skill_id);
+            field_str(&mut out, "skill", &t.skill);
+            field_u64(&mut out, "tasks", t.tasks);
+            field_u64(&mut out, "employees", t.employees);
+            out.push('}');
+        }
+        out.push(']');
+        key(&mut out, "sourceEventTypes");
+        count_map(&mut out, &self.source_event_types);
+        out.push('}');
+        out
+    }
+}
+
+fn count_map(out: &mut String, map: &BTreeMap<String, u64>) {
+    out.push('{');
+    for (j, (k, &n)) in map.iter().enumerate() {
+        if j > 0 {
+            out.push(',');
+        }
+        push_json_str(out, k);
+        out.push(':');
+        push_u64(out, n);
+    }
+    out.push('}');
+}
+
 /// Value at 1-based nearest rank `ceil(p/100 * n)` of the distribution `count → records`.
 fn percentile(dist: &BTreeMap<u64, u64>, n: u64, p: u64) -> u64 {
     if n == 0 {
@@ -136,14 +231,16 @@ pub(crate) fn summarize(a: &Agg, top_n: usize) -> Summary {
         validation_states.insert(name.to_owned(), n);
     }
 
-    let mut by_level: BTreeMap<&str, (u64, ExactSum)> = BTreeMap::new();
+    // Per level id (each id is one distinct name): a `BTreeMap` keyed by name would be one
+    // more map instantiation in the module; `ai_impact` below sorts by name anyway.
+    let mut by_level: Vec<Option<(u64, ExactSum)>> = (0..a.levels.len()).map(|_| None).collect();
     let mut total = ExactSum::default();
     let mut tasks_with_hours = 0;
     let mut task_hours = Vec::with_capacity(a.tasks.len());
     for t in &a.tasks {
         let mut th = ExactSum::default();
         for c in &t.cells {
-            let e = by_level.entry(a.levels.name(c.level)).or_default();
+            let e = by_level[c.level as usize].get_or_insert_with(Default::default);
             e.0 += c.tasks;
             e.1.add_sum(&c.hours);
             th.add_sum(&c.hours);
@@ -201,12 +298,14 @@ pub(crate) fn summarize(a: &Agg, top_n: usize) -> Summary {
         }
     }
     let mut ai_impact = BTreeMap::new();
-    for (k, (tasks, h)) in by_level {
-        let stats = AiImpactStats {
-            tasks,
-            weekly_hours: h.value(),
-        };
-        ai_impact.insert(k.to_owned(), stats);
+    for (id, level) in by_level.into_iter().enumerate() {
+        if let Some((tasks, h)) = level {
+            let stats = AiImpactStats {
+                tasks,
+                weekly_hours: h.value(),
+            };
+            ai_impact.insert(a.levels.name(id as u32).to_owned(), stats);
+        }
     }
 
     let per_employee = |x: f64| {

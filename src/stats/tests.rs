@@ -409,6 +409,13 @@ mod props {
             s.add_page(&page).unwrap();
             prop_assert_eq!(s.summary(), reference.summary());
             prop_assert_eq!(s.to_json(), reference.to_json());
+            // The hand-written summary and tree JSON are what serde_json writes.
+            let summary = s.summary();
+            prop_assert_eq!(summary.to_json(), serde_json::to_string(&summary).unwrap());
+            for dims in ALL_TREES {
+                let t = tree_by(&s, dims);
+                prop_assert_eq!(t.to_json(), serde_json::to_string(&t).unwrap());
+            }
         }
 
         /// Never panics, whatever the bytes; errors are InvalidInput and leave stats unchanged.

@@ -1,9 +1,12 @@
 //! The organisation-wide task tree a treemap or sunburst draws directly (`d3.hierarchy` input).
 
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
 
 use serde::Serialize;
+
+use rustc_hash::FxHashMap;
+
+use super::persist::{field_f64, field_str, field_u64, key};
 
 use super::aggregate::{sort_indices, Agg, TaskAgg};
 use super::exact_sum::ExactSum;
@@ -97,6 +100,43 @@ impl TreeNode {
         }
     }
 
+    /// The tree as JSON text, exactly as `serde_json::to_string` writes it.
+    pub fn to_json(&self) -> String {
+        let mut out = String::with_capacity(256);
+        self.write_json(&mut out);
+        out
+    }
+
+    fn write_json(&self, out: &mut String) {
+        out.push('{');
+        match self {
+            TreeNode::Group { name, children } => {
+                field_str(out, "name", name);
+                key(out, "children");
+                out.push('[');
+                for (j, c) in children.iter().enumerate() {
+                    if j > 0 {
+                        out.push(',');
+                    }
+                    c.write_json(out);
+                }
+                out.push(']');
+            }
+            TreeNode::Leaf {
+                name,
+                task_id,
+                value,
+                weekly_hours,
+            } => {
+                field_str(out, "name", name);
+                field_str(out, "taskId", task_id);
+                field_u64(out, "value", *value);
+                field_f64(out, "weeklyHours", *weekly_hours);
+            }
+        }
+        out.push('}');
+    }
+
     /// The node's name.
     pub fn name(&self) -> &str {
         match self {
@@ -105,9 +145,12 @@ impl TreeNode {
     }
 }
 
+/// Groups in first-seen order (`finish` sorts siblings totally), found through an index of the
+/// map type the taxonomy already instantiates.
 #[derive(Default)]
 struct Builder {
-    groups: BTreeMap<String, Builder>,
+    groups: Vec<(String, Builder)>,
+    index: FxHashMap<String, usize>,
     leaves: Vec<(u64, TreeNode)>,
 }
 
@@ -115,7 +158,15 @@ impl Builder {
     fn insert(&mut self, path: &[String], leaf: TreeNode) {
         let mut node = self;
         for name in path {
-            node = node.groups.entry(name.clone()).or_default();
+            let i = match node.index.get(name) {
+                Some(&i) => i,
+                None => {
+                    node.index.insert(name.clone(), node.groups.len());
+                    node.groups.push((name.clone(), Builder::default()));
+                    node.groups.len() - 1
+                }
+            };
+            node = &mut node.groups[i].1;
         }
         node.leaves.push((leaf.total(), leaf));
     }
@@ -186,10 +237,19 @@ pub(crate) fn build(a: &Agg, by: TreeBy<'_>) -> TreeNode {
             let use_state = dims.contains(&Dimension::ValidationState);
             for (i, t) in a.tasks.iter().enumerate() {
                 // Distinct (level?, state?) keys of the task, each with its summed hours.
-                let mut keys: BTreeMap<(Option<u32>, Option<u32>), ExactSum> = BTreeMap::new();
+                // A few cells per task: a vector (found by linear search) rather than one more
+                // map instantiation; the order does not matter, as `finish` sorts siblings totally.
+                let mut keys: Vec<(CellKey, ExactSum)> = Vec::new();
                 for c in &t.cells {
                     let key = (use_level.then_some(c.level), use_state.then_some(c.state));
-                    keys.entry(key).or_default().add_sum(&c.hours);
+                    let i = match keys.iter().position(|(k, _)| *k == key) {
+                        Some(i) => i,
+                        None => {
+                            keys.push((key, ExactSum::default()));
+                            keys.len() - 1
+                        }
+                    };
+                    keys[i].1.add_sum(&c.hours);
                 }
                 for ((level, state), hours) in keys {
                     let value = match (level, state) {
@@ -217,6 +277,9 @@ pub(crate) fn build(a: &Agg, by: TreeBy<'_>) -> TreeNode {
     }
     root.finish(ROOT_NAME.to_owned()).1
 }
+
+/// A cell's (level, state), each only when the tree groups by it.
+type CellKey = (Option<u32>, Option<u32>);
 
 fn find(v: &[(u32, u64)], k: u32) -> u64 {
     v.iter().find(|(x, _)| *x == k).map_or(0, |(_, n)| *n)
