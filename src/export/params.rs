@@ -1,7 +1,5 @@
 //! Export parameters: validated before anything is sent, and turned into the vendor's request.
 
-use serde_json::value::RawValue;
-
 use crate::json::{Map, Value};
 use crate::stats::parse::{Parser, Scratch};
 
@@ -93,7 +91,7 @@ pub struct ExportParams {
     pub external_vendor: Option<Vendor>,
     pub response_format: ResponseFormat,
     /// Filters exactly as the caller wrote them (their bytes are sent unchanged).
-    pub filters: Option<Vec<Box<RawValue>>>,
+    pub filters: Option<Vec<Box<str>>>,
 }
 
 const KNOWN_PARAMS: &[&str] = &[
@@ -172,7 +170,7 @@ impl ExportParams {
                 if i > 0 {
                     body.push(',');
                 }
-                body.push_str(filter.get());
+                body.push_str(filter);
             }
             body.push(']');
         }
@@ -269,7 +267,7 @@ fn response_format(params: &Map) -> Result<ResponseFormat> {
     }
 }
 
-fn filters(json: &str, params: &Map) -> Result<Option<Vec<Box<RawValue>>>> {
+fn filters(json: &str, params: &Map) -> Result<Option<Vec<Box<str>>>> {
     let items = match params.get("filters") {
         None => return Ok(None),
         Some(Value::Array(items)) => items,
@@ -305,7 +303,7 @@ fn filters(json: &str, params: &Map) -> Result<Option<Vec<Box<RawValue>>>> {
 }
 
 /// The elements of the (last) top-level `filters` array, as their JSON text.
-fn raw_filters(json: &str) -> Option<Vec<Box<RawValue>>> {
+fn raw_filters(json: &str) -> Option<Vec<Box<str>>> {
     let mut scratch = Scratch::default();
     let mut p = Parser::new(json, &mut scratch);
     let mut found = None;
@@ -323,7 +321,7 @@ fn raw_filters(json: &str) -> Option<Vec<Box<RawValue>>> {
             p.ws();
             let from = p.pos;
             p.skip_value().ok()?;
-            items.push(RawValue::from_string(p.since(from).to_owned()).ok()?);
+            items.push(p.since(from).into());
         }
         found = Some(items);
     }

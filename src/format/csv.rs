@@ -3,11 +3,9 @@
 
 use std::borrow::Cow;
 
-use serde::de::SeqAccess;
-
 use crate::error::{ErrorKind, Result};
 use crate::export::PageEnvelope;
-use crate::page::{each_raw_record, read_page, RecordsSink};
+use crate::page::{read_page, RecordsSink};
 use crate::stats::parse::{PResult, Parser, Scratch};
 
 /// The header row.
@@ -271,8 +269,8 @@ impl CsvSink {
 }
 
 impl RecordsSink for CsvSink {
-    fn records<'de, A: SeqAccess<'de>>(&mut self, seq: A) -> std::result::Result<usize, A::Error> {
-        each_raw_record(seq, &mut |text| self.record(text))
+    fn record(&mut self, text: &str) -> std::result::Result<(), String> {
+        CsvSink::record(self, text)
     }
 }
 

@@ -1,23 +1,19 @@
 //! NDJSON: one record per line, exactly as the server sent it but without insignificant whitespace
 //! (a pretty-printed record would otherwise span lines).
 
-use serde::de::SeqAccess;
-
 use crate::error::{ErrorKind, Result};
 use crate::export::PageEnvelope;
-use crate::page::{each_raw_record, read_page, RecordsSink};
+use crate::page::{read_page, RecordsSink};
 
 struct NdjsonSink {
     out: Vec<u8>,
 }
 
 impl RecordsSink for NdjsonSink {
-    fn records<'de, A: SeqAccess<'de>>(&mut self, seq: A) -> std::result::Result<usize, A::Error> {
-        each_raw_record(seq, &mut |record| {
-            minify_json(record.as_bytes(), &mut self.out);
-            self.out.push(b'\n');
-            Ok(())
-        })
+    fn record(&mut self, record: &str) -> std::result::Result<(), String> {
+        minify_json(record.as_bytes(), &mut self.out);
+        self.out.push(b'\n');
+        Ok(())
     }
 }
 

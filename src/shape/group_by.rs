@@ -2,8 +2,6 @@
 
 use std::borrow::Cow;
 
-use serde_json::value::RawValue;
-
 use super::raw::{flat_object, json_str, Key, Obj, Val};
 use super::GroupDim;
 
@@ -12,7 +10,7 @@ pub(crate) const UNKNOWN: &str = "unknown";
 const UNKNOWN_JSON: &str = "\"unknown\"";
 
 /// `ai_impact.level` as raw JSON (`None` when `ai_impact` is no object or has `level` twice).
-fn level(ai: &RawValue) -> Option<&RawValue> {
+fn level(ai: &str) -> Option<&str> {
     let obj = flat_object(ai)?;
     let mut found = None;
     for m in &obj.members {
@@ -36,7 +34,7 @@ pub(crate) fn value<'a>(task: &Obj<'a>, dim: GroupDim) -> (Cow<'a, str>, &'a str
         GroupDim::ValidationState => task.raw(Key::ValidationState),
         GroupDim::AiImpactLevel => task.raw(Key::AiImpact).and_then(level),
     };
-    match raw.and_then(|raw| json_str(raw).map(|s| (s, raw.get()))) {
+    match raw.and_then(|raw| json_str(raw).map(|s| (s, raw))) {
         Some(found) => found,
         None => (Cow::Borrowed(UNKNOWN), UNKNOWN_JSON),
     }

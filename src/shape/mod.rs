@@ -62,8 +62,6 @@ mod tests;
 
 use std::borrow::Cow;
 
-use serde_json::value::RawValue;
-
 use crate::error::{Error, Result};
 use raw::{fail, Ctx, Doc, Item, Key, Obj, Seg, Val};
 
@@ -366,7 +364,7 @@ pub(crate) fn record_body<'r, 'a>(rec: &'r Obj<'a>, at: &Seg) -> Result<Body<'r,
     }
     match external_id {
         None => return Err(fail(at, "record has no \"external_id\"")),
-        Some(Val::Raw(raw)) if raw.get().starts_with('"') => {}
+        Some(Val::Raw(raw)) if raw.starts_with('"') => {}
         Some(Val::Raw(raw)) => {
             return Err(fail(
                 &Seg::Key(at, "external_id"),
@@ -398,7 +396,7 @@ pub(crate) fn record_body<'r, 'a>(rec: &'r Obj<'a>, at: &Seg) -> Result<Body<'r,
 /// What a hierarchy node is.
 pub(crate) struct NodeInfo<'r, 'a> {
     /// A task node: its `task_id`, decoded and raw.
-    pub task: Option<(Cow<'a, str>, &'a RawValue)>,
+    pub task: Option<(Cow<'a, str>, &'a str)>,
     /// A group node: its `node_id`.
     pub node_id: Option<Cow<'a, str>>,
     pub children: Option<&'r [Item<'a>]>,
@@ -457,7 +455,7 @@ pub(crate) fn node_info<'r, 'a>(obj: &'r Obj<'a>, at: &Seg) -> Result<NodeInfo<'
 /// A list task: its `task_id` (decoded and raw) and its raw `path`, if any.
 pub(crate) struct ListTask<'a> {
     pub id: Cow<'a, str>,
-    pub path: Option<&'a RawValue>,
+    pub path: Option<&'a str>,
 }
 
 /// Checks a list task.
@@ -497,7 +495,7 @@ fn string_field<'a>(
     val: &Val<'a>,
     at: &Seg,
     field: &'static str,
-) -> Result<(Cow<'a, str>, &'a RawValue)> {
+) -> Result<(Cow<'a, str>, &'a str)> {
     match val {
         Val::Raw(raw) => match raw::json_str(raw) {
             Some(s) => Ok((s, raw)),
@@ -515,7 +513,7 @@ pub(crate) enum EntryRef<'r, 'a> {
     /// `{"node_id", ...}`: the whole object is the group.
     Group { id: Cow<'a, str>, obj: &'r Obj<'a> },
     /// `{"task_id"}`: a parent task.
-    Task { id: Cow<'a, str>, raw: &'a RawValue },
+    Task { id: Cow<'a, str>, raw: &'a str },
 }
 
 /// Checks a `path` entry: an object with a string `task_id` (a parent task) or else a string
@@ -548,7 +546,7 @@ pub(crate) fn path_entry<'r, 'a>(item: &'r Item<'a>, at: &Seg) -> Result<EntryRe
 }
 
 /// Parses and checks the raw `path` of a list task at `at` (the task).
-pub(crate) fn parse_path<'a>(raw: &'a RawValue, at: &Seg) -> Result<Vec<Item<'a>>> {
+pub(crate) fn parse_path<'a>(raw: &'a str, at: &Seg) -> Result<Vec<Item<'a>>> {
     let at_path = Seg::Key(at, "path");
     let items = raw::parse_array(raw, Ctx::Flat, &at_path)?;
     if items.len() > MAX_PATH_LEN {

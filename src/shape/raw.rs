@@ -11,10 +11,8 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde_json::value::RawValue;
-
 use crate::error::{Error, Result};
+use crate::stats::parse::{PResult, Parser, Scratch};
 
 /// The keys the conversions look at; everything else is [`Key::Other`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -94,7 +92,7 @@ pub(crate) struct Member<'a> {
 /// A member's value.
 pub(crate) enum Val<'a> {
     /// Not looked into: the raw JSON text.
-    Raw(&'a RawValue),
+    Raw(&'a str),
     /// A restructured array (`records`, `tasks`, `hierarchy`, `children`).
     Arr(Vec<Item<'a>>),
     /// A restructured key whose value is not an array: the JSON type found instead.
@@ -120,7 +118,7 @@ impl<'a> Obj<'a> {
     }
 
     /// The raw value of the first member with this key (`None` when absent or restructured).
-    pub fn raw(&self, key: Key) -> Option<&'a RawValue> {
+    pub fn raw(&self, key: Key) -> Option<&'a str> {
         match self.get(key) {
             Some(Val::Raw(raw)) => Some(raw),
             _ => None,
@@ -190,38 +188,43 @@ pub(crate) fn parse_doc<'a>(bytes: &'a [u8], one: Ctx, each: Ctx, label: &str) -
             format!("invalid JSON: invalid UTF-8 at line {line} column {column}"),
         )
     })?;
-    let mut de = serde_json::Deserializer::from_str(text);
-    DocSeed { one, each }
-        .deserialize(&mut de)
-        .and_then(|doc| de.end().map(|()| doc))
-        .map_err(|e| Error::invalid_input(label, format!("invalid JSON: {e}")))
+    let mut scratch = Scratch::default();
+    let mut p = Parser::new(text, &mut scratch);
+    p.serde_like = true;
+    parse_top(&mut p, one, each).map_err(|_| {
+        Error::invalid_input(label, format_args!("invalid JSON: {}", p.take_problem()))
+    })
 }
 
 /// Parses a raw array value (a `path`, or a page's `records` read again) whose elements are
 /// objects of context `each`.
-pub(crate) fn parse_array<'a>(raw: &'a RawValue, each: Ctx, at: &Seg) -> Result<Vec<Item<'a>>> {
-    let mut de = serde_json::Deserializer::from_str(raw.get());
-    match (ValSeed { each }).deserialize(&mut de) {
+pub(crate) fn parse_array<'a>(raw: &'a str, each: Ctx, at: &Seg) -> Result<Vec<Item<'a>>> {
+    let mut scratch = Scratch::default();
+    let mut p = Parser::new(raw, &mut scratch);
+    p.serde_like = true;
+    match parse_val(&mut p, each).and_then(|v| p.end().map(|()| v)) {
         Ok(Val::Arr(items)) => Ok(items),
         Ok(Val::Wrong(t)) => Err(Error::invalid_input(
             &at.to_string(),
             format!("expected an array, found {t}"),
         )),
         Ok(Val::Raw(_)) => Err(Error::invalid_input(&at.to_string(), "expected an array")),
-        Err(e) => Err(Error::invalid_input(
+        Err(_) => Err(Error::invalid_input(
             &at.to_string(),
-            format!("invalid JSON: {e}"),
+            format!("invalid JSON: {}", p.take_problem()),
         )),
     }
 }
 
 /// A raw value read as a flat object (no member descended); `None` when it is no object.
-pub(crate) fn flat_object(raw: &RawValue) -> Option<Obj<'_>> {
-    let mut de = serde_json::Deserializer::from_str(raw.get());
-    match (ItemSeed { ctx: Ctx::Flat }).deserialize(&mut de) {
-        Ok(Item::Obj(o)) => Some(o),
-        _ => None,
+pub(crate) fn flat_object(raw: &str) -> Option<Obj<'_>> {
+    let mut scratch = Scratch::default();
+    let mut p = Parser::new(raw, &mut scratch);
+    p.serde_like = true;
+    if p.type_here() != "an object" {
+        return None;
     }
+    parse_obj(&mut p, Ctx::Flat).ok()
 }
 
 fn line_column(bytes: &[u8], offset: usize) -> (usize, usize) {
@@ -237,8 +240,8 @@ fn line_column(bytes: &[u8], offset: usize) -> (usize, usize) {
 }
 
 /// The JSON type of a raw value, for messages.
-pub(crate) fn type_name(raw: &RawValue) -> &'static str {
-    match raw.get().as_bytes().first() {
+pub(crate) fn type_name(raw: &str) -> &'static str {
+    match raw.as_bytes().first() {
         Some(b'"') => "a string",
         Some(b'{') => "an object",
         Some(b'[') => "an array",
@@ -252,8 +255,8 @@ pub(crate) fn type_name(raw: &RawValue) -> &'static str {
 ///
 /// JSON allows escaped lone surrogates (`"\ud83d"`), which JS accepts but a Rust string cannot
 /// hold; such a string is identified by its raw escaped text instead.
-pub(crate) fn json_str(raw: &RawValue) -> Option<Cow<'_, str>> {
-    let text = raw.get();
+pub(crate) fn json_str(raw: &str) -> Option<Cow<'_, str>> {
+    let text = raw;
     if !text.starts_with('"') || text.len() < 2 {
         return None;
     }
@@ -269,133 +272,67 @@ pub(crate) fn json_str(raw: &RawValue) -> Option<Cow<'_, str>> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Parser: serde seeds that descend only into the restructured arrays.
+// Parser: the stats scanner, descending only into the restructured arrays.
 
-struct DocSeed {
-    one: Ctx,
-    each: Ctx,
-}
-
-impl<'de> DeserializeSeed<'de> for DocSeed {
-    type Value = Doc<'de>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Doc<'de>, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-macro_rules! wrong_scalars {
-    ($wrap:expr) => {
-        fn visit_bool<E: de::Error>(self, _: bool) -> std::result::Result<Self::Value, E> {
-            Ok($wrap("a boolean"))
-        }
-        fn visit_i64<E: de::Error>(self, _: i64) -> std::result::Result<Self::Value, E> {
-            Ok($wrap("a number"))
-        }
-        fn visit_u64<E: de::Error>(self, _: u64) -> std::result::Result<Self::Value, E> {
-            Ok($wrap("a number"))
-        }
-        fn visit_f64<E: de::Error>(self, _: f64) -> std::result::Result<Self::Value, E> {
-            Ok($wrap("a number"))
-        }
-        fn visit_str<E: de::Error>(self, _: &str) -> std::result::Result<Self::Value, E> {
-            Ok($wrap("a string"))
-        }
-        fn visit_unit<E: de::Error>(self) -> std::result::Result<Self::Value, E> {
-            Ok($wrap("null"))
+fn parse_top<'a>(p: &mut Parser<'a, '_>, one: Ctx, each: Ctx) -> PResult<Doc<'a>> {
+    let doc = match p.type_here() {
+        "an object" => Doc::One(parse_obj(p, one)?),
+        "an array" => Doc::Many(parse_items(p, each)?),
+        t => {
+            p.skip_value()?;
+            Doc::Wrong(t)
         }
     };
+    p.end()?;
+    Ok(doc)
 }
 
-impl<'de> Visitor<'de> for DocSeed {
-    type Value = Doc<'de>;
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("an object or an array of objects")
-    }
-    wrong_scalars!(Doc::Wrong);
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> std::result::Result<Doc<'de>, A::Error> {
-        visit_obj(map, self.one).map(Doc::One)
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> std::result::Result<Doc<'de>, A::Error> {
-        visit_items(seq, self.each).map(Doc::Many)
-    }
-}
-
-/// A restructured array value.
-struct ValSeed {
-    each: Ctx,
-}
-
-impl<'de> DeserializeSeed<'de> for ValSeed {
-    type Value = Val<'de>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Val<'de>, D::Error> {
-        d.deserialize_any(self)
+/// A restructured array value (or the type found instead).
+fn parse_val<'a>(p: &mut Parser<'a, '_>, each: Ctx) -> PResult<Val<'a>> {
+    p.ws();
+    match p.peek() {
+        Some(b'[') => parse_items(p, each).map(Val::Arr),
+        _ => {
+            let t = p.type_here();
+            p.skip_value()?;
+            Ok(Val::Wrong(t))
+        }
     }
 }
 
-impl<'de> Visitor<'de> for ValSeed {
-    type Value = Val<'de>;
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("an array")
-    }
-    wrong_scalars!(Val::Wrong);
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Val<'de>, A::Error> {
-        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(Val::Wrong("an object"))
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> std::result::Result<Val<'de>, A::Error> {
-        visit_items(seq, self.each).map(Val::Arr)
-    }
-}
-
-/// An element of a restructured array.
-struct ItemSeed {
-    ctx: Ctx,
-}
-
-impl<'de> DeserializeSeed<'de> for ItemSeed {
-    type Value = Item<'de>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Item<'de>, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for ItemSeed {
-    type Value = Item<'de>;
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("an object")
-    }
-    wrong_scalars!(Item::Wrong);
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> std::result::Result<Item<'de>, A::Error> {
-        visit_obj(map, self.ctx).map(Item::Obj)
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Item<'de>, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(Item::Wrong("an array"))
-    }
-}
-
-fn visit_items<'de, A: SeqAccess<'de>>(
-    mut seq: A,
-    each: Ctx,
-) -> std::result::Result<Vec<Item<'de>>, A::Error> {
-    let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
-    while let Some(item) = seq.next_element_seed(ItemSeed { ctx: each })? {
+fn parse_items<'a>(p: &mut Parser<'a, '_>, each: Ctx) -> PResult<Vec<Item<'a>>> {
+    p.begin_array("an array")?;
+    let mut items = Vec::new();
+    let mut first = true;
+    while p.next_element_checked(&mut first)? {
+        p.ws();
+        let item = match p.peek() {
+            Some(b'{') => Item::Obj(parse_obj(p, each)?),
+            _ => {
+                let t = p.type_here();
+                p.skip_value()?;
+                Item::Wrong(t)
+            }
+        };
         items.push(item);
     }
     Ok(items)
 }
 
-fn visit_obj<'de, A: MapAccess<'de>>(
-    mut map: A,
-    ctx: Ctx,
-) -> std::result::Result<Obj<'de>, A::Error> {
+fn parse_obj<'a>(p: &mut Parser<'a, '_>, ctx: Ctx) -> PResult<Obj<'a>> {
+    p.begin_object("an object")?;
     let mut members = Vec::with_capacity(8);
-    while let Some(raw_key) = map.next_key::<&'de RawValue>()? {
-        let raw_key = raw_key.get();
+    let mut first = true;
+    while let Some(raw_key) = p.next_raw_key(&mut first)? {
         let key = Key::classify(raw_key);
         let val = match ctx.descend(key) {
-            Some(each) => map.next_value_seed(ValSeed { each })?,
-            None => Val::Raw(map.next_value::<&'de RawValue>()?),
+            Some(each) => parse_val(p, each)?,
+            None => {
+                p.ws();
+                let start = p.pos;
+                p.skip_value()?;
+                Val::Raw(p.since(start))
+            }
         };
         members.push(Member { raw_key, key, val });
     }
@@ -433,7 +370,7 @@ pub(crate) fn fail(at: &Seg, problem: impl fmt::Display) -> Error {
 
 pub(crate) fn write_val(out: &mut Vec<u8>, val: &Val) {
     match val {
-        Val::Raw(raw) => out.extend_from_slice(raw.get().as_bytes()),
+        Val::Raw(raw) => out.extend_from_slice(raw.as_bytes()),
         Val::Arr(items) => {
             out.push(b'[');
             for (i, item) in items.iter().enumerate() {

@@ -3,7 +3,6 @@
 use std::borrow::Cow;
 
 use rustc_hash::FxHashMap;
-use serde_json::value::RawValue;
 
 use super::raw::{self, Ctx, Doc, Key, Obj, Seg};
 use super::{
@@ -91,12 +90,12 @@ impl PathEntry {
         }
     }
 
-    fn task(id: Cow<str>, raw_id: &RawValue) -> PathEntry {
+    fn task(id: Cow<str>, raw_id: &str) -> PathEntry {
         PathEntry {
             kind: EntryKind::Task,
             id: id.into_owned(),
             name: None,
-            members: format!("\"task_id\":{}", raw_id.get()),
+            members: format!("\"task_id\":{}", raw_id),
         }
     }
 
@@ -281,7 +280,7 @@ impl TaskTaxonomy {
         };
         let format = member(&top, "format")?;
         let version = member(&top, "version")?
-            .filter(|v| v.get() != "null")
+            .filter(|v| *v != "null")
             .map(|v| as_u64(v).map_err(invalid))
             .transpose()?;
         if format.and_then(raw::json_str).as_deref() != Some(TAXONOMY_FORMAT) {
@@ -369,7 +368,7 @@ impl TaskTaxonomy {
 
 /// The raw value of the member `name` of a taxonomy object (`None` when absent); a duplicate is
 /// an error, as with serde's derives.
-fn member<'a>(obj: &Obj<'a>, name: &str) -> Result<Option<&'a RawValue>> {
+fn member<'a>(obj: &Obj<'a>, name: &str) -> Result<Option<&'a str>> {
     let mut found = None;
     for m in &obj.members {
         if m.raw_key.len() == name.len() + 2 && &m.raw_key[1..m.raw_key.len() - 1] == name {
@@ -389,9 +388,8 @@ fn member<'a>(obj: &Obj<'a>, name: &str) -> Result<Option<&'a RawValue>> {
 }
 
 /// A `u64` member, with serde's wording when it is not one.
-fn as_u64(v: &RawValue) -> std::result::Result<u64, String> {
-    v.get()
-        .parse::<u64>()
+fn as_u64(v: &str) -> std::result::Result<u64, String> {
+    v.parse::<u64>()
         .map_err(|_| format!("invalid type: {}, expected u64", raw::type_name(v)))
 }
 

@@ -67,7 +67,7 @@ impl Flatten<'_> {
                     if self.keep_path {
                         self.enter();
                         self.path.extend_from_slice(b"{\"task_id\":");
-                        self.path.extend_from_slice(raw_id.get().as_bytes());
+                        self.path.extend_from_slice(raw_id.as_bytes());
                         self.path.push(b'}');
                     }
                     self.nodes(children, &Seg::Key(&at, "children"))?;

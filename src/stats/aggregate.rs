@@ -44,10 +44,44 @@ pub(crate) fn fast_eq(a: &[u8], b: &[u8]) -> bool {
 }
 
 /// Sorts `idx` with `cmp`, through one non-generic sort for every caller (each `sort_by` closure
-/// would instantiate its own copy of the sort).
+/// would instantiate its own copy of the sort). Every caller's order is total, so any correct
+/// sort gives the same result: this is a small bottom-up merge sort (std's sorts are several KB
+/// of wasm, and these sorts are on cold paths).
 #[inline(never)]
 pub(crate) fn sort_indices(idx: &mut [u32], cmp: &mut dyn FnMut(u32, u32) -> Ordering) {
-    idx.sort_unstable_by(|&a, &b| cmp(a, b));
+    let n = idx.len();
+    let mut buf = vec![0u32; n];
+    let mut width = 1;
+    // Each pass merges runs of `width` from `src` into `dst`; the two swap roles.
+    let mut in_idx = true;
+    while width < n {
+        let (src, dst): (&[u32], &mut [u32]) = if in_idx {
+            (&*idx, &mut buf[..])
+        } else {
+            (&buf[..], &mut *idx)
+        };
+        let mut lo = 0;
+        while lo < n {
+            let mid = (lo + width).min(n);
+            let hi = (lo + 2 * width).min(n);
+            let (mut i, mut j) = (lo, mid);
+            for slot in &mut dst[lo..hi] {
+                if j >= hi || (i < mid && cmp(src[i], src[j]) != Ordering::Greater) {
+                    *slot = src[i];
+                    i += 1;
+                } else {
+                    *slot = src[j];
+                    j += 1;
+                }
+            }
+            lo = hi;
+        }
+        in_idx = !in_idx;
+        width *= 2;
+    }
+    if !in_idx {
+        idx.copy_from_slice(&buf);
+    }
 }
 
 /// Up to this many names, an interner finds a name by scanning rather than hashing: states,
@@ -371,6 +405,30 @@ impl Agg {
             keep_smaller(&mut agg.name, &os.name);
             agg.tasks += os.tasks;
             agg.employees += os.employees;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sort_indices_sorts_like_std() {
+        let mut seed = 12345u32;
+        for n in 0..70usize {
+            let keys: Vec<u32> = (0..n)
+                .map(|_| {
+                    seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12345);
+                    (seed >> 16) % 7
+                })
+                .collect();
+            let mut cmp = |x: u32, y: u32| keys[x as usize].cmp(&keys[y as usize]).then(x.cmp(&y));
+            let mut ours: Vec<u32> = (0..n as u32).collect();
+            sort_indices(&mut ours, &mut cmp);
+            let mut theirs: Vec<u32> = (0..n as u32).collect();
+            theirs.sort_by(|&x, &y| cmp(x, y));
+            assert_eq!(ours, theirs, "{n}");
         }
     }
 }

@@ -166,6 +166,10 @@ pub(crate) struct Parser<'a, 's> {
     path: Vec<Seg>,
     err: Option<Error>,
     out: &'s mut Scratch<'a>,
+    /// Report malformed JSON as `serde_json` does (its wording for bad literals, leading zeros
+    /// and trailing commas, and its column at the end of the input), for the readers that
+    /// replaced it.
+    pub(crate) serde_like: bool,
 }
 
 impl<'a, 's> Parser<'a, 's> {
@@ -179,11 +183,13 @@ impl<'a, 's> Parser<'a, 's> {
             path: Vec::with_capacity(16),
             err: None,
             out,
+            serde_like: false,
         }
     }
 
     // ------------------------------------------------------------ errors
 
+    #[inline(never)]
     fn path_string(&self) -> String {
         let mut s = String::from(self.root);
         for seg in &self.path {
@@ -216,8 +222,12 @@ impl<'a, 's> Parser<'a, 's> {
 
     /// Malformed JSON: also says where in the text.
     #[cold]
-    fn syntax<T>(&mut self, problem: &str) -> PResult<T> {
-        let (line, column) = line_col(self.b, self.pos);
+    pub(crate) fn syntax<T>(&mut self, problem: &str) -> PResult<T> {
+        let (line, mut column) = line_col(self.b, self.pos);
+        if self.serde_like && self.pos >= self.b.len() {
+            // serde_json counts the characters read on the line; at the end there is no next one.
+            column -= 1;
+        }
         self.fail(format_args!("{problem} at line {line} column {column}"))
     }
 
@@ -247,6 +257,35 @@ impl<'a, 's> Parser<'a, 's> {
         &self.text[from..self.pos]
     }
 
+    /// The problem of a failed parse without its path (for callers that name the input
+    /// themselves).
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn take_problem(&mut self) -> String {
+        // The callers keep the path empty, which `path_string` spells `body`.
+        let m = self.take_error().message;
+        match m.strip_prefix("body: ") {
+            Some(problem) => problem.to_owned(),
+            None => m,
+        }
+    }
+
+    /// The JSON type of the value at `pos` (after whitespace), for messages; the value itself
+    /// is not checked.
+    pub(crate) fn type_here(&mut self) -> &'static str {
+        self.ws();
+        match self.peek() {
+            Some(b'"') => "a string",
+            Some(b'{') => "an object",
+            Some(b'[') => "an array",
+            Some(b't' | b'f') => "a boolean",
+            Some(b'n') => "null",
+            _ => "a number",
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
     pub(crate) fn take_error(&mut self) -> Error {
         self.err
             .take()
@@ -310,9 +349,74 @@ impl<'a, 's> Parser<'a, 's> {
         }
     }
 
+    /// The next key of an open object as its raw text, quotes included (consuming the `:`), or
+    /// `None` at its end.
+    #[inline]
+    pub(crate) fn next_raw_key(&mut self, first: &mut bool) -> PResult<Option<&'a str>> {
+        if !self.key_start(first)? {
+            return Ok(None);
+        }
+        let start = self.pos;
+        self.skip_string()?;
+        let key = &self.text[start..self.pos];
+        self.colon()?;
+        Ok(Some(key))
+    }
+
+    /// Up to the `"` of the next key of an open object; `false` at its end.
+    #[inline]
+    fn key_start(&mut self, first: &mut bool) -> PResult<bool> {
+        self.ws();
+        match self.peek() {
+            Some(b'}') => {
+                self.pos += 1;
+                self.depth -= 1;
+                return Ok(false);
+            }
+            Some(b',') if !*first => {
+                self.pos += 1;
+                self.ws();
+                if self.serde_like {
+                    self.no_trailing_comma(b'}')?;
+                }
+            }
+            None => return self.syntax("EOF while parsing an object"),
+            _ if *first => {}
+            _ => return self.syntax("expected `,` or `}`"),
+        }
+        *first = false;
+        match self.peek() {
+            Some(b'"') => Ok(true),
+            None => self.syntax("EOF while parsing an object"),
+            _ => self.syntax("key must be a string"),
+        }
+    }
+
+    #[inline]
+    fn colon(&mut self) -> PResult<()> {
+        self.ws();
+        if self.peek() != Some(b':') {
+            return self.syntax("expected `:`");
+        }
+        self.pos += 1;
+        Ok(())
+    }
+
     /// The next key of an open object (consuming the `:`), or `None` at its end.
     #[inline]
     pub(crate) fn next_key(&mut self, first: &mut bool) -> PResult<Option<Cow<'a, str>>> {
+        self.next_key_in(first, false)
+    }
+
+    /// [`Self::next_key`], reporting `,}` as serde_json's visitors do.
+    pub(crate) fn next_key_checked(&mut self, first: &mut bool) -> PResult<Option<Cow<'a, str>>> {
+        self.next_key_in(first, true)
+    }
+
+    /// [`Self::next_key`]; `commas`: report `,}` as serde_json's visitors do (its skipping of a
+    /// value reports it as a key that is not a string).
+    #[inline]
+    fn next_key_in(&mut self, first: &mut bool, commas: bool) -> PResult<Option<Cow<'a, str>>> {
         self.ws();
         match self.peek() {
             Some(b'}') => {
@@ -323,6 +427,9 @@ impl<'a, 's> Parser<'a, 's> {
             Some(b',') if !*first => {
                 self.pos += 1;
                 self.ws();
+                if commas {
+                    self.no_trailing_comma(b'}')?;
+                }
             }
             None => return self.syntax("EOF while parsing an object"),
             _ if *first => {}
@@ -343,9 +450,31 @@ impl<'a, 's> Parser<'a, 's> {
         Ok(Some(key))
     }
 
+    /// After a `,` (and whitespace): serde_json's report of a `close` right after it.
+    #[inline(never)]
+    fn no_trailing_comma(&mut self, close: u8) -> PResult<()> {
+        self.ws();
+        if self.peek() == Some(close) {
+            return self.syntax("trailing comma");
+        }
+        Ok(())
+    }
+
     /// Whether an open array has another element (consuming the `,`).
     #[inline]
     pub(crate) fn next_element(&mut self, first: &mut bool) -> PResult<bool> {
+        self.next_element_in(first, false)
+    }
+
+    /// [`Self::next_element`], reporting `,]` as serde_json's visitors do.
+    #[inline]
+    pub(crate) fn next_element_checked(&mut self, first: &mut bool) -> PResult<bool> {
+        self.next_element_in(first, true)
+    }
+
+    /// [`Self::next_element`]; `commas` as for [`Self::next_key_in`].
+    #[inline]
+    fn next_element_in(&mut self, first: &mut bool, commas: bool) -> PResult<bool> {
         self.ws();
         match self.peek() {
             Some(b']') => {
@@ -355,6 +484,9 @@ impl<'a, 's> Parser<'a, 's> {
             }
             Some(b',') if !*first => {
                 self.pos += 1;
+                if commas {
+                    self.no_trailing_comma(b']')?;
+                }
                 Ok(true)
             }
             None => self.syntax("EOF while parsing a list"),
@@ -549,7 +681,12 @@ impl<'a, 's> Parser<'a, 's> {
             self.pos += 1;
         }
         match self.peek() {
-            Some(b'0') => self.pos += 1,
+            Some(b'0') => {
+                self.pos += 1;
+                if self.serde_like && matches!(self.peek(), Some(b'0'..=b'9')) {
+                    return self.syntax("invalid number");
+                }
+            }
             Some(b'1'..=b'9') => {
                 self.digits();
             }
@@ -578,8 +715,24 @@ impl<'a, 's> Parser<'a, 's> {
         if self.b[self.pos..].starts_with(word.as_bytes()) {
             self.pos += word.len();
             Ok(())
+        } else if self.serde_like {
+            self.bad_literal(word)
         } else {
             self.syntax("expected value")
+        }
+    }
+
+    /// serde_json's report of a misspelt literal: where it stopped matching.
+    #[cold]
+    #[inline(never)]
+    fn bad_literal<T>(&mut self, word: &str) -> PResult<T> {
+        let rest = &self.b[self.pos..];
+        let same = word.bytes().zip(rest).take_while(|(w, r)| w == *r).count();
+        self.pos += same;
+        if self.pos >= self.b.len() {
+            self.syntax("EOF while parsing a value")
+        } else {
+            self.syntax("expected ident")
         }
     }
 
@@ -591,7 +744,7 @@ impl<'a, 's> Parser<'a, 's> {
             Some(b'{') => {
                 self.enter()?;
                 let mut first = true;
-                while self.next_key(&mut first)?.is_some() {
+                while self.next_key_in(&mut first, false)?.is_some() {
                     self.skip_value()?;
                 }
                 Ok(())
@@ -599,7 +752,7 @@ impl<'a, 's> Parser<'a, 's> {
             Some(b'[') => {
                 self.enter()?;
                 let mut first = true;
-                while self.next_element(&mut first)? {
+                while self.next_element_in(&mut first, false)? {
                     self.skip_value()?;
                 }
                 Ok(())
