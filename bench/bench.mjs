@@ -149,6 +149,6 @@ report("object-level conversion (3): reported, no target", objRows);
 // 5. Size of the release module.
 const wasm = readFileSync(new URL("../pkg/web/task_profiles_bg.wasm", import.meta.url));
 await WebAssembly.compile(wasm);
-console.log(`\nwasm size (5): ${wasm.length} bytes, ${gzipSync(wasm, { level: 9 }).length} gzipped (issue 4's budget: 133120); the optimised module compiles and loads`);
+console.log(`\nwasm size (5): ${wasm.length} bytes, ${gzipSync(wasm, { level: 9 }).length} gzipped (budget 133120); the optimised module compiles and loads`);
 
 await sandbox.stop();
