@@ -8,6 +8,9 @@
 //! - [`stats`]: streaming, mergeable aggregates over records;
 //! - [`page`]: one-pass reading of a page's bytes (envelope + streamed records);
 //! - [`format`]: page bytes to CSV and NDJSON, for edge workers that stream the export on.
+//!
+//! Every JSON reader shares one hand-written scanner (`stats::parse`, where speed first asked for
+//! it): serde_json's reader cost the wasm module about 25 KB gzipped against a 130 KB budget.
 
 pub mod error;
 pub mod export;
