@@ -182,7 +182,7 @@ pub(crate) enum Doc<'a> {
 /// as `each`. `label` names the input in error messages.
 pub(crate) fn parse_doc<'a>(bytes: &'a [u8], one: Ctx, each: Ctx, label: &str) -> Result<Doc<'a>> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
-        let (line, column) = line_column(bytes, e.valid_up_to());
+        let (line, column) = crate::stats::parse::line_col(bytes, e.valid_up_to());
         Error::invalid_input(
             label,
             format!("invalid JSON: invalid UTF-8 at line {line} column {column}"),
@@ -225,18 +225,6 @@ pub(crate) fn flat_object(raw: &str) -> Option<Obj<'_>> {
         return None;
     }
     parse_obj(&mut p, Ctx::Flat).ok()
-}
-
-fn line_column(bytes: &[u8], offset: usize) -> (usize, usize) {
-    let before = &bytes[..offset.min(bytes.len())];
-    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let column = offset
-        - before
-            .iter()
-            .rposition(|&b| b == b'\n')
-            .map_or(0, |p| p + 1)
-        + 1;
-    (line, column)
 }
 
 /// The JSON type of a raw value, for messages.

@@ -119,7 +119,8 @@ pub(crate) fn json_string(text: &str) -> Option<String> {
     }
 }
 
-fn line_col(b: &[u8], pos: usize) -> (usize, usize) {
+/// 1-based line and column of byte `pos`, for messages.
+pub(crate) fn line_col(b: &[u8], pos: usize) -> (usize, usize) {
     let before = &b[..pos.min(b.len())];
     let line = 1 + before.iter().filter(|&&c| c == b'\n').count();
     let column = pos
