@@ -229,14 +229,7 @@ pub(crate) fn flat_object(raw: &str) -> Option<Obj<'_>> {
 
 /// The JSON type of a raw value, for messages.
 pub(crate) fn type_name(raw: &str) -> &'static str {
-    match raw.as_bytes().first() {
-        Some(b'"') => "a string",
-        Some(b'{') => "an object",
-        Some(b'[') => "an array",
-        Some(b't' | b'f') => "a boolean",
-        Some(b'n') => "null",
-        _ => "a number",
-    }
+    crate::stats::parse::json_type_at(raw.as_bytes().first().copied())
 }
 
 /// The string a raw value holds, borrowed when it has no escapes; `None` when it is no string.

@@ -119,6 +119,18 @@ pub(crate) fn json_string(text: &str) -> Option<String> {
     }
 }
 
+/// The JSON type of a value starting with byte `first`, for messages.
+pub(crate) fn json_type_at(first: Option<u8>) -> &'static str {
+    match first {
+        Some(b'"') => "a string",
+        Some(b'{') => "an object",
+        Some(b'[') => "an array",
+        Some(b't' | b'f') => "a boolean",
+        Some(b'n') => "null",
+        _ => "a number",
+    }
+}
+
 /// 1-based line and column of byte `pos`, for messages.
 pub(crate) fn line_col(b: &[u8], pos: usize) -> (usize, usize) {
     let before = &b[..pos.min(b.len())];
@@ -275,14 +287,7 @@ impl<'a, 's> Parser<'a, 's> {
     /// is not checked.
     pub(crate) fn type_here(&mut self) -> &'static str {
         self.ws();
-        match self.peek() {
-            Some(b'"') => "a string",
-            Some(b'{') => "an object",
-            Some(b'[') => "an array",
-            Some(b't' | b'f') => "a boolean",
-            Some(b'n') => "null",
-            _ => "a number",
-        }
+        json_type_at(self.peek())
     }
 
     #[cold]
