@@ -192,22 +192,24 @@ impl ExportPlan {
         Ok(out.into())
     }
 
-    /// Reads a page's bytes into `stats` (all or nothing), checks it and advances.
+    /// Reads a page's bytes into `stats` in one pass (all or nothing): the envelope is checked
+    /// before anything is counted, so a page the export refuses is not counted.
     #[wasm_bindgen(js_name = acceptStatsPage)]
     pub fn accept_stats_page(
         &mut self,
         body: &[u8],
         stats: &mut StatsCore,
     ) -> Result<JsValue, JsValue> {
-        let envelope =
-            read_page(body, &mut CountRecords, ErrorKind::Protocol).map_err(error_to_js)?;
-        // Check the envelope before counting, so that a page the export refuses is not counted.
-        self.0.check_page(envelope.clone()).map_err(error_to_js)?;
-        stats.0.add_page(body).map_err(|mut e| {
-            e.kind = ErrorKind::Protocol;
-            error_to_js(e)
-        })?;
-        self.accept(envelope).map(JsValue::from)
+        let plan = &mut self.0;
+        let info = stats
+            .0
+            .add_checked_page(body, |envelope| plan.accept_page(envelope))
+            .map_err(|mut e| {
+                // The body came from the server: a malformed one breaks the contract.
+                e.kind = ErrorKind::Protocol;
+                error_to_js(e)
+            })?;
+        Ok(page_info_to_js(info).into())
     }
 
     /// Checks a page's bytes, converts it to the shape `to`, and advances: `{ …, bytes }`.
@@ -253,6 +255,13 @@ impl ExportPlan {
 
     fn accept(&mut self, envelope: PageEnvelope) -> Result<Object, JsValue> {
         let info = self.0.accept_page(envelope).map_err(error_to_js)?;
+        Ok(page_info_to_js(info))
+    }
+}
+
+/// `{ hasNext, nextStartingAfter, records }` of an accepted page.
+fn page_info_to_js(info: export::PageInfo) -> Object {
+    {
         let out = Object::new();
         set(&out, "hasNext", info.has_next);
         set(
@@ -262,7 +271,7 @@ impl ExportPlan {
                 .map_or(JsValue::UNDEFINED, JsValue::from),
         );
         set(&out, "records", info.records as f64);
-        Ok(out)
+        out
     }
 }
 

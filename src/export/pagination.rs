@@ -5,8 +5,9 @@ use rustc_hash::FxHashSet;
 use crate::error::{Error, Result};
 
 /// A field read off a parsed page, as the caller found it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub enum Field<T> {
+    #[default]
     Missing,
     /// Present but of the wrong JSON type (named for the error message).
     Wrong(&'static str),

@@ -34,6 +34,7 @@ pub use summary::{AiImpactStats, Summary, TasksPerEmployee, TopSkill, TopTask, W
 pub use tree::{Dimension, TaskPlacement, TreeBy, TreeNode, ROOT_NAME};
 
 use crate::error::Result;
+use crate::export::{Field, PageEnvelope};
 
 /// Default number of entries in `topTasks` and `topSkills`.
 pub const DEFAULT_TOP_N: usize = 20;
@@ -75,6 +76,26 @@ impl TaskStats {
         parse::parse_page(body, &mut scratch)?;
         self.agg.apply(&scratch);
         Ok(())
+    }
+
+    /// Adds one export page whose envelope `check` accepts, reading the body once: the envelope
+    /// (`has_next`, `next_starting_after`, the number of records) is read on the way. Nothing is
+    /// counted when the body fails to parse or `check` refuses the page.
+    pub fn add_checked_page<T>(
+        &mut self,
+        body: &[u8],
+        check: impl FnOnce(PageEnvelope) -> Result<T>,
+    ) -> Result<T> {
+        let mut scratch = parse::Scratch::default();
+        parse::parse_page(body, &mut scratch)?;
+        let envelope = PageEnvelope {
+            has_next: std::mem::take(&mut scratch.has_next),
+            next_starting_after: std::mem::take(&mut scratch.next_starting_after),
+            records: Field::Value(scratch.records.len()),
+        };
+        let checked = check(envelope)?;
+        self.agg.apply(&scratch);
+        Ok(checked)
     }
 
     /// Adds one record (a JSON object) or an array of records, each of either shape.

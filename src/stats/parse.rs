@@ -19,6 +19,7 @@ use std::fmt::{self, Write as _};
 use super::aggregate::fast_eq;
 use super::exact_sum::MAX_ADDEND;
 use crate::error::{Error, Result};
+use crate::export::Field as EnvelopeField;
 
 /// Everything the aggregates need from one input, validated, borrowing from the input bytes.
 #[derive(Default)]
@@ -29,6 +30,10 @@ pub(crate) struct Scratch<'a> {
     pub skills: Vec<SkillEv<'a>>,
     /// `event_type` of each source event.
     pub events: Vec<Cow<'a, str>>,
+    /// A page's `has_next` and `next_starting_after`, read on the way (pages only), so that the
+    /// export checks a page and counts it in one pass.
+    pub has_next: EnvelopeField<bool>,
+    pub next_starting_after: EnvelopeField<String>,
 }
 
 /// One task (a list task or a hierarchy task node at any depth).
@@ -800,6 +805,34 @@ impl<'a, 's> Parser<'a, 's> {
         let mut first = true;
         let mut seen = false;
         while let Some(key) = self.next_key(&mut first)? {
+            if is(&key, "has_next") {
+                self.ws();
+                let found = match self.peek() {
+                    Some(b't') => EnvelopeField::Value(true),
+                    Some(b'f') => EnvelopeField::Value(false),
+                    _ => EnvelopeField::Wrong(self.type_here()),
+                };
+                self.skip_value()?;
+                self.out.has_next = found;
+                continue;
+            }
+            if is(&key, "next_starting_after") {
+                self.ws();
+                let found = match self.peek() {
+                    Some(b'"') => EnvelopeField::Value(self.string()?.into_owned()),
+                    Some(b'n') => {
+                        self.skip_value()?;
+                        EnvelopeField::Missing
+                    }
+                    _ => {
+                        let wrong = EnvelopeField::Wrong(self.type_here());
+                        self.skip_value()?;
+                        wrong
+                    }
+                };
+                self.out.next_starting_after = found;
+                continue;
+            }
             if !is(&key, "records") {
                 self.skip_value()?;
                 continue;

@@ -1001,3 +1001,32 @@ fn from_json_rejects_bad_input() {
         );
     }
 }
+
+#[test]
+fn checked_page_reads_the_envelope_in_the_same_pass_and_counts_only_accepted_pages() {
+    use crate::export::{Field, PageEnvelope};
+    use crate::page::{read_page, CountRecords};
+    for name in ["page-list.json", "page-hierarchy.json"] {
+        let body = fixture(name);
+        let expected = read_page(&body, &mut CountRecords, ErrorKind::Protocol).unwrap();
+        let mut s = TaskStats::default();
+        let seen = s.add_checked_page(&body, |e: PageEnvelope| Ok(e)).unwrap();
+        assert_eq!(seen, expected);
+        assert_eq!(s.to_json(), stats_of_page(&body).to_json());
+        let refused = s.add_checked_page(&body, |_| -> crate::Result<()> {
+            Err(crate::Error::protocol("refused"))
+        });
+        assert!(refused.is_err());
+        assert_eq!(
+            s.to_json(),
+            stats_of_page(&body).to_json(),
+            "a refused page is not counted"
+        );
+    }
+    let mut s = TaskStats::new(5);
+    let wrong = br#"{"has_next":"yes","next_starting_after":5,"records":[]}"#;
+    let e = s.add_checked_page(wrong, |e: PageEnvelope| Ok(e)).unwrap();
+    assert_eq!(e.has_next, Field::Wrong("a string"));
+    assert_eq!(e.next_starting_after, Field::Wrong("a number"));
+    assert_eq!(e.records, Field::Value(0));
+}
