@@ -206,7 +206,9 @@ impl ExportPlan {
             .add_checked_page(body, |envelope| plan.accept_page(envelope))
             .map_err(|mut e| {
                 // The body came from the server: a malformed one breaks the contract.
-                e.kind = ErrorKind::Protocol;
+                if e.kind == ErrorKind::InvalidInput {
+                    e.kind = ErrorKind::Protocol;
+                }
                 error_to_js(e)
             })?;
         Ok(page_info_to_js(info).into())
@@ -223,13 +225,15 @@ impl ExportPlan {
         taxonomy: &TaxonomyCore,
     ) -> Result<JsValue, JsValue> {
         let options = convert_options(to, keep_path, &group_by, taxonomy)?;
-        let envelope =
-            read_page(body, &mut CountRecords, ErrorKind::Protocol).map_err(error_to_js)?;
-        self.0.check_page(envelope.clone()).map_err(error_to_js)?;
-        let bytes = shape::convert_page(body, &options).map_err(|mut e| {
-            e.kind = ErrorKind::Protocol;
-            error_to_js(e)
-        })?;
+        // One pass: the converter reads the envelope on the way.
+        let (envelope, bytes) =
+            shape::convert_page_with_envelope(body, &options).map_err(|mut e| {
+                // The body came from the server: a malformed one breaks the contract.
+                if e.kind == ErrorKind::InvalidInput {
+                    e.kind = ErrorKind::Protocol;
+                }
+                error_to_js(e)
+            })?;
         let out = self.accept(envelope)?;
         set(&out, "bytes", Uint8Array::from(bytes.as_slice()));
         Ok(out.into())

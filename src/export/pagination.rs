@@ -15,7 +15,7 @@ pub enum Field<T> {
 }
 
 /// The envelope of a page: everything the state machine reads (the records stay with the caller).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PageEnvelope {
     pub has_next: Field<bool>,
     pub next_starting_after: Field<String>,

@@ -63,6 +63,7 @@ mod tests;
 use std::borrow::Cow;
 
 use crate::error::{Error, Result};
+use crate::export::{Field, PageEnvelope};
 use raw::{fail, Ctx, Doc, Item, Key, Obj, Seg, Val};
 
 pub use taxonomy::{PathEntry, TaskTaxonomy, TAXONOMY_FORMAT, TAXONOMY_VERSION};
@@ -174,6 +175,15 @@ impl ConvertOptions<'_> {
 /// converted, every other envelope field is kept as it is. Records may be of either shape.
 /// Returns the page as compact JSON.
 pub fn convert_page(body: &[u8], opts: &ConvertOptions) -> Result<Vec<u8>> {
+    convert_page_with_envelope(body, opts).map(|(_, out)| out)
+}
+
+/// [`convert_page`], also returning the page's envelope (`has_next`, `next_starting_after`, the
+/// number of records) read in the same pass, for the export to check.
+pub fn convert_page_with_envelope(
+    body: &[u8],
+    opts: &ConvertOptions,
+) -> Result<(PageEnvelope, Vec<u8>)> {
     opts.check()?;
     let page = match raw::parse_doc(body, Ctx::Page, Ctx::Flat, "page")? {
         Doc::One(page) => page,
@@ -192,6 +202,31 @@ pub fn convert_page(body: &[u8], opts: &ConvertOptions) -> Result<Vec<u8>> {
     };
     let root = Seg::Root("page");
     let records = page_records(&page, &root)?;
+    let mut envelope = PageEnvelope {
+        records: Field::Value(records.len()),
+        ..PageEnvelope::default()
+    };
+    for m in &page.members {
+        let Val::Raw(raw) = &m.val else { continue };
+        let raw = raw.trim();
+        match m.raw_key {
+            "\"has_next\"" => {
+                envelope.has_next = match raw {
+                    "true" => Field::Value(true),
+                    "false" => Field::Value(false),
+                    other => Field::Wrong(raw::type_name(other)),
+                }
+            }
+            "\"next_starting_after\"" => {
+                envelope.next_starting_after = match crate::stats::parse::json_string(raw) {
+                    Some(cursor) => Field::Value(cursor),
+                    None if raw == "null" => Field::Missing,
+                    None => Field::Wrong(raw::type_name(raw)),
+                }
+            }
+            _ => {}
+        }
+    }
     let mut out = Vec::with_capacity(out_capacity(body.len(), opts));
     let mut conv = Converter::new(opts);
     out.push(b'{');
@@ -215,7 +250,7 @@ pub fn convert_page(body: &[u8], opts: &ConvertOptions) -> Result<Vec<u8>> {
         }
     }
     out.push(b'}');
-    Ok(out)
+    Ok((envelope, out))
 }
 
 /// Converts one record (a JSON object; errors name it `record`) or an array of records (errors

@@ -1060,3 +1060,25 @@ mod laws {
         }
     }
 }
+
+#[test]
+fn convert_page_reads_the_envelope_in_the_same_pass() {
+    use crate::export::Field;
+    use crate::page::{read_page, CountRecords};
+    for body in [PAGE_LIST, PAGE_HIERARCHY] {
+        let expected = read_page(body.as_bytes(), &mut CountRecords, ErrorKind::Protocol).unwrap();
+        let (envelope, out) = convert_page_with_envelope(body.as_bytes(), &list(false)).unwrap();
+        assert_eq!(envelope, expected);
+        assert_eq!(out, page(body, &list(false)).into_bytes());
+    }
+    let odd = br#"{ "has_next" : "yes", "next_starting_after": 5, "records": [] }"#;
+    let (envelope, _) = convert_page_with_envelope(odd, &list(false)).unwrap();
+    assert_eq!(envelope.has_next, Field::Wrong("a string"));
+    assert_eq!(envelope.next_starting_after, Field::Wrong("a number"));
+    assert_eq!(envelope.records, Field::Value(0));
+    let last = br#"{"has_next": false, "next_starting_after": null, "records": [{"external_id": "e", "tasks": []}]}"#;
+    let (envelope, _) = convert_page_with_envelope(last, &list(false)).unwrap();
+    assert_eq!(envelope.has_next, Field::Value(false));
+    assert_eq!(envelope.next_starting_after, Field::Missing);
+    assert_eq!(envelope.records, Field::Value(1));
+}
