@@ -6,12 +6,12 @@
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 
-use crate::error::{Error, ErrorKind};
-use crate::export::{self, Attempt, Decision, Field, PageEnvelope, TransportFailure};
-use crate::format;
-use crate::page::{read_page, CountRecords};
-use crate::shape;
-use crate::stats;
+use task_profiles_core::error::{Error, ErrorKind};
+use task_profiles_core::export::{self, Attempt, Decision, Field, PageEnvelope, TransportFailure};
+use task_profiles_core::format;
+use task_profiles_core::page::{read_page, CountRecords};
+use task_profiles_core::shape;
+use task_profiles_core::stats;
 
 fn set(target: &Object, key: &str, value: impl Into<JsValue>) {
     // Setting a data property on a fresh plain object cannot fail.
@@ -340,7 +340,7 @@ impl StatsCore {
         let dims = by
             .iter()
             .map(|d| stats::Dimension::parse(d))
-            .collect::<crate::Result<Vec<_>>>()
+            .collect::<task_profiles_core::Result<Vec<_>>>()
             .map_err(error_to_js)?;
         Ok(self.0.tree(stats::TreeBy::Dimensions(dims)).to_json())
     }
@@ -406,7 +406,7 @@ fn convert_options<'t>(
     let group_by = group_by
         .iter()
         .map(|d| shape::GroupDim::parse(d))
-        .collect::<crate::Result<Vec<_>>>()
+        .collect::<task_profiles_core::Result<Vec<_>>>()
         .map_err(error_to_js)?;
     Ok(shape::ConvertOptions {
         to,
@@ -430,7 +430,7 @@ pub fn convert_records(
     let out = shape::convert_records(json.as_bytes(), &options).map_err(error_to_js)?;
     // The output is the input's UTF-8 slices joined by ASCII punctuation.
     String::from_utf8(out).map_err(|_| {
-        error_to_js(crate::Error::invalid_input(
+        error_to_js(task_profiles_core::Error::invalid_input(
             "records",
             "the conversion produced invalid UTF-8",
         ))

@@ -1,26 +1,8 @@
-//! task-profiles: export, reshape and aggregate TechWolf employee task profiles.
+//! task-profiles: the WebAssembly binding of [`task_profiles_core`].
 //!
-//! The crate is a pure Rust core (no wasm-bindgen in any module but [`binding`]), so everything
-//! it decides is tested natively with `cargo test`:
-//! - [`export`]: parameters, the pagination state machine and the retry policy of the export
-//!   (sans-IO: the JS glue performs the requests and asks the core what to do next);
-//! - [`shape`]: lossless conversion between the `list` and `hierarchy` record shapes;
-//! - [`stats`]: streaming, mergeable aggregates over records;
-//! - [`page`]: one-pass reading of a page's bytes (envelope + streamed records);
-//! - [`format`]: page bytes to CSV and NDJSON, for edge workers that stream the export on.
-//!
-//! Every JSON reader shares one hand-written scanner (`stats::parse`, where speed first asked for
-//! it): serde_json's reader cost the wasm module about 25 KB gzipped against a 130 KB budget.
-
-pub mod error;
-pub mod export;
-pub mod format;
-pub(crate) mod json;
-pub mod page;
-pub mod shape;
-pub mod stats;
+//! Everything the package decides lives in the core crate, which knows nothing of JavaScript;
+//! this crate is what wasm-pack builds: the `#[wasm_bindgen]` classes and functions JavaScript
+//! calls, nothing more.
 
 #[cfg(target_arch = "wasm32")]
 pub mod binding;
-
-pub use error::{Error, ErrorKind, Result};

@@ -10,8 +10,8 @@ use serde_json::value::RawValue;
 use super::*;
 use crate::error::ErrorKind;
 
-const PAGE_LIST: &str = include_str!("../../../shared/api/fixtures/page-list.json");
-const PAGE_HIERARCHY: &str = include_str!("../../../shared/api/fixtures/page-hierarchy.json");
+const PAGE_LIST: &str = include_str!("../../../../shared/api/fixtures/page-list.json");
+const PAGE_HIERARCHY: &str = include_str!("../../../../shared/api/fixtures/page-hierarchy.json");
 
 // ---------------------------------------------------------------------------------------------
 // A canonical form for comparisons: objects order-insensitive, arrays order-sensitive, numbers

@@ -57,7 +57,7 @@ mod tests {
 
     #[test]
     fn one_compact_line_per_record() {
-        let body = include_bytes!("../../../shared/api/fixtures/page-list.json");
+        let body = include_bytes!("../../../../shared/api/fixtures/page-list.json");
         let (envelope, out) = page_to_ndjson(body).unwrap();
         assert_eq!(envelope.records, Field::Value(3));
         let text = String::from_utf8(out).unwrap();

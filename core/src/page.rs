@@ -141,7 +141,7 @@ mod tests {
 
     #[test]
     fn reads_the_fixture_envelope() {
-        let body = include_str!("../../shared/api/fixtures/page-list.json");
+        let body = include_str!("../../../shared/api/fixtures/page-list.json");
         let e = envelope(body).unwrap();
         assert_eq!(e.has_next, Field::Value(true));
         assert_eq!(

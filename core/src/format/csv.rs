@@ -376,7 +376,7 @@ mod tests {
     #[test]
     fn fixture_rows() {
         let list = csv(include_bytes!(
-            "../../../shared/api/fixtures/page-list.json"
+            "../../../../shared/api/fixtures/page-list.json"
         ));
         let rows: Vec<&str> = list.split("\r\n").filter(|r| !r.is_empty()).collect();
         assert_eq!(rows, [
@@ -388,7 +388,7 @@ mod tests {
         // The hierarchy shape of the same employees gives the same rows.
         assert_eq!(
             csv(include_bytes!(
-                "../../../shared/api/fixtures/page-hierarchy.json"
+                "../../../../shared/api/fixtures/page-hierarchy.json"
             )),
             list
         );

@@ -9,7 +9,7 @@
 use std::fmt::Write as _;
 use std::time::Instant;
 
-use task_profiles::stats::TaskStats;
+use task_profiles_core::stats::TaskStats;
 
 struct Rng(u64);
 

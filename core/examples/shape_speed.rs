@@ -8,7 +8,7 @@
 use std::hint::black_box;
 use std::time::Instant;
 
-use task_profiles::shape::{convert_page, ConvertOptions, GroupDim, Shape, TaskTaxonomy};
+use task_profiles_core::shape::{convert_page, ConvertOptions, GroupDim, Shape, TaskTaxonomy};
 
 const LEVELS: [&str; 5] = ["H1", "H2", "H3", "H4", "H5"];
 const STATES: [&str; 3] = ["validated", "suggested", "rejected"];

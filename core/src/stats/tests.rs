@@ -7,7 +7,7 @@ use crate::error::ErrorKind;
 
 fn fixture(name: &str) -> Vec<u8> {
     let path = format!(
-        "{}/../shared/api/fixtures/{name}",
+        "{}/../../shared/api/fixtures/{name}",
         env!("CARGO_MANIFEST_DIR")
     );
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))

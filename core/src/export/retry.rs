@@ -317,7 +317,7 @@ mod tests {
     fn vendor_error_body_is_carried() {
         let body = std::fs::read_to_string(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../shared/api/fixtures/error-400.json"
+            "/../../shared/api/fixtures/error-400.json"
         ))
         .unwrap();
         let d = policy().after_response(FIRST, 400, None, Some(&body), SystemTime::now());
