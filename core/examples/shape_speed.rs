@@ -8,7 +8,8 @@
 use std::hint::black_box;
 use std::time::Instant;
 
-use task_profiles_core::shape::{convert_page, ConvertOptions, GroupDim, Shape, TaskTaxonomy};
+use task_profiles_core::page::{Dimension, Shape};
+use task_profiles_core::shape::{convert_page, ConvertOptions, TaskTaxonomy};
 
 const LEVELS: [&str; 5] = ["H1", "H2", "H3", "H4", "H5"];
 const STATES: [&str; 3] = ["validated", "suggested", "rejected"];
@@ -123,7 +124,7 @@ fn main() {
     };
     let to_hier = ConvertOptions::new(Shape::Hierarchy);
     let to_hier_group = ConvertOptions {
-        group_by: vec![GroupDim::AiImpactLevel, GroupDim::ValidationState],
+        group_by: vec![Dimension::AiImpactLevel, Dimension::ValidationState],
         ..ConvertOptions::new(Shape::Hierarchy)
     };
     fn run<'o>(o: &'o ConvertOptions<'o>) -> impl Fn(&[u8]) -> usize + 'o {

@@ -45,8 +45,11 @@ impl ErrorKind {
 /// An error with its kind, the HTTP status where there is one, and the vendor's own words where it sent any.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Error {
+    /// What went wrong, for a program to branch on.
     pub kind: ErrorKind,
+    /// What went wrong and where, for a person to act on.
     pub message: String,
+    /// The HTTP status of the response, when there was one.
     pub status: Option<u16>,
     /// `title` of the vendor's error body (`[{"title", "description"}]`).
     pub title: Option<String>,

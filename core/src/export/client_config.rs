@@ -1,5 +1,6 @@
 //! Client options: where the endpoint lives and how patient to be with it.
 
+use crate::json::write::quoted;
 use crate::json::{Map, Value};
 
 use super::retry::RetryPolicy;
@@ -26,10 +27,15 @@ const KNOWN_OPTIONS: &[&str] = &[
 ];
 
 impl ClientConfig {
-    /// Parses the client options object (as JSON, camelCase keys) the JS constructor received.
+    /// Parses the client options object given as JSON text (camelCase keys).
     pub fn from_json(json: &str) -> Result<Self> {
-        let value: Value = crate::json::from_str(json)
-            .map_err(|e| Error::invalid_params("options", format!("not valid JSON: {e}")))?;
+        let value: Value =
+            crate::json::from_str(json).map_err(|e| Error::invalid_params("options", e))?;
+        Self::from_value(&value)
+    }
+
+    /// Validates the client options object (camelCase keys, without `token` and `fetch`).
+    pub fn from_value(value: &Value) -> Result<Self> {
         let Value::Object(options) = value else {
             return Err(Error::invalid_params("options", "expected an object"));
         };
@@ -44,16 +50,16 @@ impl ClientConfig {
                 ));
             }
         }
-        let base_url = base_url(&options)?;
+        let base_url = base_url(options)?;
         let defaults = RetryPolicy::default();
         let retry = RetryPolicy {
-            max_retries: int_option(&options, "maxRetries", 0, 100)?
+            max_retries: int_option(options, "maxRetries", 0, 100)?
                 .unwrap_or(defaults.max_retries as u64) as u32,
-            max_retry_after_ms: int_option(&options, "maxRetryAfterMs", 0, u32::MAX as u64)?
+            max_retry_after_ms: int_option(options, "maxRetryAfterMs", 0, u32::MAX as u64)?
                 .unwrap_or(defaults.max_retry_after_ms),
             ..defaults
         };
-        let timeout_ms = int_option(&options, "timeoutMs", 1, u32::MAX as u64)?.unwrap_or(60_000);
+        let timeout_ms = int_option(options, "timeoutMs", 1, u32::MAX as u64)?.unwrap_or(60_000);
         Ok(ClientConfig {
             base_url,
             timeout_ms,
@@ -82,7 +88,8 @@ fn base_url(options: &Map) -> Result<String> {
                 return Err(Error::invalid_params(
                     "baseUrl",
                     format!(
-                        "{url:?} is not a base URL (expected e.g. https://acme.eu.techwolf.ai)"
+                        "{} is not a base URL (expected e.g. https://acme.eu.techwolf.ai)",
+                        quoted(url)
                     ),
                 ));
             }
@@ -90,7 +97,7 @@ fn base_url(options: &Map) -> Result<String> {
         }
         (Some(other), None, None) => Err(Error::invalid_params(
             "baseUrl",
-            format!("expected a string, got {}", type_name(other)),
+            format!("expected a string, got {}", other.type_name()),
         )),
         (None, Some(tenant), region) => {
             let Value::String(tenant) = tenant else {
@@ -103,7 +110,10 @@ fn base_url(options: &Map) -> Result<String> {
             if !valid {
                 return Err(Error::invalid_params(
                     "tenant",
-                    format!("{tenant:?} is not a tenant name (lowercase letters, digits and -)"),
+                    format!(
+                        "{} is not a tenant name (lowercase letters, digits and -)",
+                        quoted(tenant)
+                    ),
                 ));
             }
             match region {
@@ -143,21 +153,9 @@ pub(crate) fn int_option(options: &Map, key: &str, min: u64, max: u64) -> Result
             key,
             format!(
                 "expected an integer from {min} to {max}, got {}",
-                type_name(other)
+                other.type_name()
             ),
         )),
-    }
-}
-
-/// How a JSON value's type reads in an error message.
-pub(crate) fn type_name(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }
 

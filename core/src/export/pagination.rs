@@ -1,34 +1,23 @@
-//! The pagination state machine: which cursor comes next, and whether a page keeps the contract.
+//! The pagination state machine: which cursor comes next, and whether a page continues the export.
+//!
+//! What a single page must be (its members' types, its records) is the page reader's to check
+//! (`crate::page`); this decides what only the sequence of pages can: that a page says whether
+//! another follows, that it gives the cursor to continue from, and that no cursor comes back.
 
 use rustc_hash::FxHashSet;
 
 use crate::error::{Error, Result};
-
-/// A field read off a parsed page, as the caller found it.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub enum Field<T> {
-    #[default]
-    Missing,
-    /// Present but of the wrong JSON type (named for the error message).
-    Wrong(&'static str),
-    Value(T),
-}
-
-/// The envelope of a page: everything the state machine reads (the records stay with the caller).
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PageEnvelope {
-    pub has_next: Field<bool>,
-    pub next_starting_after: Field<String>,
-    /// The length of `records`, or how it was wrong.
-    pub records: Field<usize>,
-}
+use crate::json::write::quoted;
+use crate::page::{Field, PageEnvelope};
 
 /// What an accepted page means for the export.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PageInfo {
+    /// Whether another page follows.
     pub has_next: bool,
     /// The cursor after this page (`None` on the last page).
     pub next_starting_after: Option<String>,
+    /// How many records the page holds.
     pub records: usize,
 }
 
@@ -92,65 +81,52 @@ impl Pagination {
         Ok(info)
     }
 
-    /// Checks a page against the contract without advancing.
+    /// Checks a page against the contract without advancing. A member of the wrong type is
+    /// refused in the page readers' words ([`PageEnvelope::problem`]); what only the sequence of
+    /// pages decides is said of `page N` (`page 3 (after "c2")`).
     pub fn check(&self, page: PageEnvelope) -> Result<PageInfo> {
-        let where_ = || format!("page {} (after {:?})", self.pages + 1, self.next_cursor);
+        if let Some(problem) = page.problem() {
+            return Err(Error::protocol(problem));
+        }
+        let where_ = || {
+            let n = self.pages + 1;
+            match &self.next_cursor {
+                Some(c) => format!("page {n} (after {})", quoted(c)),
+                None => format!("page {n}"),
+            }
+        };
         let records = match page.records {
             Field::Value(n) => n,
-            Field::Missing => {
-                return Err(Error::protocol(format!(
-                    "{}: the body has no \"records\" array",
-                    where_()
-                )))
-            }
-            Field::Wrong(t) => {
-                return Err(Error::protocol(format!(
-                    "{}: \"records\" is {t}, not an array",
-                    where_()
-                )))
-            }
+            // Refused above.
+            Field::Missing | Field::Wrong(_) => 0,
         };
         let has_next = match page.has_next {
             Field::Value(b) => b,
-            Field::Missing => {
+            Field::Missing | Field::Wrong(_) => {
                 return Err(Error::protocol(format!(
-                    "{}: the body has no \"has_next\"",
-                    where_()
-                )))
-            }
-            Field::Wrong(t) => {
-                return Err(Error::protocol(format!(
-                    "{}: \"has_next\" is {t}, not a boolean",
+                    "{}: missing \"has_next\" (whether another page follows)",
                     where_()
                 )))
             }
         };
-        let next_starting_after = if has_next {
-            match page.next_starting_after {
-                Field::Value(c) if !c.is_empty() => {
-                    if self.seen.contains(&c) {
-                        return Err(Error::protocol(format!(
-                            "{}: the server sent the cursor {c:?} again; following it would loop forever",
-                            where_()
-                        )));
-                    }
-                    Some(c)
-                }
-                Field::Value(_) | Field::Missing => {
+        let next_starting_after = match page.next_starting_after {
+            _ if !has_next => None,
+            Field::Value(c) if !c.is_empty() => {
+                if self.seen.contains(&c) {
                     return Err(Error::protocol(format!(
-                        "{}: \"has_next\" is true but there is no \"next_starting_after\" to continue from",
-                        where_()
-                    )))
+                        "{}: the server sent the cursor {} again; following it would loop forever",
+                        where_(),
+                        quoted(&c)
+                    )));
                 }
-                Field::Wrong(t) => {
-                    return Err(Error::protocol(format!(
-                        "{}: \"next_starting_after\" is {t}, not a string",
-                        where_()
-                    )))
-                }
+                Some(c)
             }
-        } else {
-            None
+            Field::Value(_) | Field::Missing | Field::Wrong(_) => {
+                return Err(Error::protocol(format!(
+                    "{}: \"has_next\" is true but there is no \"next_starting_after\" to continue from",
+                    where_()
+                )))
+            }
         };
         Ok(PageInfo {
             has_next,
@@ -216,20 +192,46 @@ mod tests {
         assert!(violation(&mut p, page(true, Some(""), 1)).contains("no \"next_starting_after\""));
         assert!(violation(&mut p, page(true, Some("start"), 1)).contains("again"));
         p.accept(page(true, Some("a"), 1)).unwrap();
-        assert!(violation(&mut p, page(true, Some("a"), 1)).contains("loop forever"));
+        assert_eq!(
+            violation(&mut p, page(true, Some("a"), 1)),
+            "page 2 (after \"a\"): the server sent the cursor \"a\" again; following it would loop forever"
+        );
+        let fresh = Pagination::new(None);
+        assert_eq!(
+            fresh.check(page(true, None, 0)).unwrap_err().message,
+            "page 1: \"has_next\" is true but there is no \"next_starting_after\" to continue from"
+        );
         let mut env = page(true, Some("b"), 1);
         env.records = Field::Missing;
-        assert!(violation(&mut p, env.clone()).contains("no \"records\""));
+        assert_eq!(
+            violation(&mut p, env.clone()),
+            "page: missing \"records\" (an array of records)"
+        );
         env.records = Field::Wrong("an object");
-        assert!(violation(&mut p, env.clone()).contains("\"records\" is an object"));
+        assert_eq!(
+            violation(&mut p, env.clone()),
+            "records: expected an array, found an object"
+        );
         env.records = Field::Value(1);
         env.has_next = Field::Wrong("a string");
-        assert!(violation(&mut p, env.clone()).contains("not a boolean"));
+        assert_eq!(
+            violation(&mut p, env.clone()),
+            "has_next: expected a boolean, found a string"
+        );
         env.has_next = Field::Missing;
-        assert!(violation(&mut p, env.clone()).contains("no \"has_next\""));
+        assert_eq!(
+            violation(&mut p, env.clone()),
+            "page 2 (after \"a\"): missing \"has_next\" (whether another page follows)"
+        );
         env.has_next = Field::Value(true);
         env.next_starting_after = Field::Wrong("a number");
-        assert!(violation(&mut p, env).contains("not a string"));
+        assert_eq!(
+            violation(&mut p, env.clone()),
+            "next_starting_after: expected a string or null, found a number"
+        );
+        // Even on the last page, where the cursor is not followed.
+        env.has_next = Field::Value(false);
+        assert!(violation(&mut p, env).contains("next_starting_after"));
         // Violations left the state untouched.
         assert_eq!(p.next_request(), Some(Some("a")));
         assert_eq!(p.pages(), 1);

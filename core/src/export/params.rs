@@ -1,18 +1,24 @@
 //! Export parameters: validated before anything is sent, and turned into the vendor's request.
 
+use crate::json::write::quoted;
 use crate::json::{Map, Value};
-use crate::stats::parse::{Parser, Scratch};
 
-use super::client_config::{int_option, type_name};
+use super::client_config::int_option;
 use crate::error::{Error, Result};
+use crate::page::Shape;
 
 /// An attribute `include` adds to every task.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Include {
+    /// `ai_impact`: the task's AI impact level and its rationale.
     AiImpact,
+    /// `source_events`: where the task was found.
     SourceEvents,
+    /// `linked_skills`: the skills the task uses.
     LinkedSkills,
+    /// `rejected_tasks`: tasks the employee rejected, too.
     RejectedTasks,
+    /// `weekly_hours`: the hours a week the task takes.
     WeeklyHours,
 }
 
@@ -41,8 +47,11 @@ impl Include {
 /// The vocabulary the names of linked skills are shown in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Vendor {
+    /// `techwolf`.
     Techwolf,
+    /// `workday`.
     Workday,
+    /// `sap_attribute_library`.
     SapAttributeLibrary,
 }
 
@@ -63,35 +72,21 @@ impl Vendor {
     }
 }
 
-/// The shape records come in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum ResponseFormat {
-    #[default]
-    List,
-    Hierarchy,
-}
-
-impl ResponseFormat {
-    /// The wire name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ResponseFormat::List => "list",
-            ResponseFormat::Hierarchy => "hierarchy",
-        }
-    }
-}
-
 /// Validated export parameters.
 #[derive(Debug, Clone)]
 pub struct ExportParams {
+    /// Records per page (1 to 100).
     pub limit: u8,
+    /// The `external_id` to start after (`None`: the first employee).
     pub starting_after: Option<String>,
     /// `None` when the caller gave no `include` (the field is then left out of the request).
     pub include: Option<Vec<Include>>,
+    /// The vocabulary linked skills are named in (`None`: the server's default).
     pub external_vendor: Option<Vendor>,
-    pub response_format: ResponseFormat,
-    /// Filters exactly as the caller wrote them (their bytes are sent unchanged).
-    pub filters: Option<Vec<Box<str>>>,
+    /// The shape records come in.
+    pub response_format: Shape,
+    /// Filters as the caller gave them, members in their order (sent as their JSON).
+    pub filters: Option<Vec<Value>>,
 }
 
 const KNOWN_PARAMS: &[&str] = &[
@@ -104,10 +99,15 @@ const KNOWN_PARAMS: &[&str] = &[
 ];
 
 impl ExportParams {
-    /// Parses the params object (as JSON, camelCase keys, without `signal` and `onProgress`).
+    /// Parses the params object given as JSON text (camelCase keys).
     pub fn from_json(json: &str) -> Result<Self> {
-        let value: Value = crate::json::from_str(json)
-            .map_err(|e| Error::invalid_params("params", format!("not valid JSON: {e}")))?;
+        let value: Value =
+            crate::json::from_str(json).map_err(|e| Error::invalid_params("params", e))?;
+        Self::from_value(&value)
+    }
+
+    /// Validates the params object (camelCase keys, without `signal` and `onProgress`).
+    pub fn from_value(value: &Value) -> Result<Self> {
         let Value::Object(params) = value else {
             return Err(Error::invalid_params("params", "expected an object"));
         };
@@ -123,12 +123,12 @@ impl ExportParams {
             }
         }
         Ok(ExportParams {
-            limit: int_option(&params, "limit", 1, 100)?.unwrap_or(100) as u8,
-            starting_after: starting_after(&params)?,
-            include: include(&params)?,
-            external_vendor: external_vendor(&params)?,
-            response_format: response_format(&params)?,
-            filters: filters(json, &params)?,
+            limit: int_option(params, "limit", 1, 100)?.unwrap_or(100) as u8,
+            starting_after: starting_after(params)?,
+            include: include(params)?,
+            external_vendor: external_vendor(params)?,
+            response_format: response_format(params)?,
+            filters: filters(params)?,
         })
     }
 
@@ -170,7 +170,7 @@ impl ExportParams {
                 if i > 0 {
                     body.push(',');
                 }
-                body.push_str(filter);
+                body.push_str(&filter.to_string());
             }
             body.push(']');
         }
@@ -191,7 +191,7 @@ fn starting_after(params: &Map) -> Result<Option<String>> {
             "startingAfter",
             format!(
                 "expected a string (an employee's external_id), got {}",
-                type_name(other)
+                other.type_name()
             ),
         )),
     }
@@ -211,7 +211,11 @@ fn include(params: &Map) -> Result<Option<Vec<Include>>> {
         Some(other) => {
             return Err(Error::invalid_params(
                 "include",
-                format!("expected an array of {}, got {}", names(), type_name(other)),
+                format!(
+                    "expected an array of {}, got {}",
+                    names(),
+                    other.type_name()
+                ),
             ))
         }
     };
@@ -225,7 +229,7 @@ fn include(params: &Map) -> Result<Option<Vec<Include>>> {
             Some(inc) => {
                 return Err(Error::invalid_params(
                     &format!("include[{i}]"),
-                    format!("{:?} is listed twice", inc.as_str()),
+                    format!("{} is listed twice", quoted(inc.as_str())),
                 ))
             }
             None => {
@@ -255,19 +259,21 @@ fn external_vendor(params: &Map) -> Result<Option<Vendor>> {
     }
 }
 
-fn response_format(params: &Map) -> Result<ResponseFormat> {
+fn response_format(params: &Map) -> Result<Shape> {
     match params.get("responseFormat") {
-        None => Ok(ResponseFormat::List),
-        Some(v) if v == "list" => Ok(ResponseFormat::List),
-        Some(v) if v == "hierarchy" => Ok(ResponseFormat::Hierarchy),
+        None => Ok(Shape::default()),
+        Some(Value::String(name)) => Shape::parse("responseFormat", name),
         Some(other) => Err(Error::invalid_params(
             "responseFormat",
-            format!("{other} is not \"list\" or \"hierarchy\""),
+            format_args!(
+                "expected \"list\" or \"hierarchy\", got {}",
+                other.type_name()
+            ),
         )),
     }
 }
 
-fn filters(json: &str, params: &Map) -> Result<Option<Vec<Box<str>>>> {
+fn filters(params: &Map) -> Result<Option<Vec<Value>>> {
     let items = match params.get("filters") {
         None => return Ok(None),
         Some(Value::Array(items)) => items,
@@ -276,7 +282,7 @@ fn filters(json: &str, params: &Map) -> Result<Option<Vec<Box<str>>>> {
                 "filters",
                 format!(
                     "expected an array of filter objects such as {{\"filter\": \"is_active\", \"is_active\": true}}, got {}",
-                    type_name(other)
+                    other.type_name()
                 ),
             ))
         }
@@ -286,7 +292,7 @@ fn filters(json: &str, params: &Map) -> Result<Option<Vec<Box<str>>>> {
         let Value::Object(filter) = item else {
             return Err(Error::invalid_params(
                 &field,
-                format!("expected an object, got {}", type_name(item)),
+                format!("expected an object, got {}", item.type_name()),
             ));
         };
         match filter.get("filter") {
@@ -297,35 +303,7 @@ fn filters(json: &str, params: &Map) -> Result<Option<Vec<Box<str>>>> {
             )),
         }
     }
-    // Read the filters again as raw slices: a Value would reorder their keys, and they are sent
-    // as given. The text is JSON (it parsed above), so the scanner only finds the slices.
-    Ok(Some(raw_filters(json).unwrap_or_default()))
-}
-
-/// The elements of the (last) top-level `filters` array, as their JSON text.
-fn raw_filters(json: &str) -> Option<Vec<Box<str>>> {
-    let mut scratch = Scratch::default();
-    let mut p = Parser::new(json, &mut scratch);
-    let mut found = None;
-    p.begin_object("an object").ok()?;
-    let mut first = true;
-    while let Some(key) = p.next_key(&mut first).ok()? {
-        if key != "filters" {
-            p.skip_value().ok()?;
-            continue;
-        }
-        let mut items = Vec::new();
-        p.begin_array("an array").ok()?;
-        let mut first_item = true;
-        while p.next_element(&mut first_item).ok()? {
-            p.ws();
-            let from = p.pos;
-            p.skip_value().ok()?;
-            items.push(p.since(from).into());
-        }
-        found = Some(items);
-    }
-    found
+    Ok(Some(items.clone()))
 }
 
 #[cfg(test)]

@@ -1,18 +1,21 @@
 //! One export from the first request to the last page: the parameters, the pagination state and
-//! the retry policy together, driven by the glue one attempt at a time.
+//! the retry policy together, driven by the binding's export driver one attempt at a time.
 
 use std::time::SystemTime;
 
 use super::client_config::ClientConfig;
-use super::pagination::{PageEnvelope, PageInfo, Pagination};
+use super::pagination::{PageInfo, Pagination};
 use super::params::ExportParams;
 use super::retry::{Attempt, Decision, TransportFailure};
 use crate::error::Result;
+use crate::page::PageEnvelope;
 
 /// The request to send for the next page.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HttpRequest {
+    /// The whole URL, query included.
     pub url: String,
+    /// The JSON body.
     pub body: String,
 }
 
@@ -27,13 +30,20 @@ pub struct ExportPlan {
 impl ExportPlan {
     /// Validates the params (nothing has been sent yet) and starts at `startingAfter`.
     pub fn new(config: ClientConfig, params_json: &str) -> Result<Self> {
-        let params = ExportParams::from_json(params_json)?;
+        Ok(Self::with_params(
+            config,
+            ExportParams::from_json(params_json)?,
+        ))
+    }
+
+    /// Starts an export with params already validated, at their `startingAfter`.
+    pub fn with_params(config: ClientConfig, params: ExportParams) -> Self {
         let pagination = Pagination::new(params.starting_after.clone());
-        Ok(ExportPlan {
+        ExportPlan {
             config,
             params,
             pagination,
-        })
+        }
     }
 
     /// The request for the next page, or `None` when the export is complete.
@@ -48,11 +58,6 @@ impl ExportPlan {
     /// The per-request timeout.
     pub fn timeout_ms(&self) -> u64 {
         self.config.timeout_ms
-    }
-
-    /// The page size asked for.
-    pub fn limit(&self) -> u8 {
-        self.params.limit
     }
 
     /// What to do after an HTTP response.
@@ -86,11 +91,6 @@ impl ExportPlan {
         self.pagination.accept(page)
     }
 
-    /// Checks a page's envelope without moving the cursor (to check before consuming its records).
-    pub fn check_page(&self, page: PageEnvelope) -> Result<PageInfo> {
-        self.pagination.check(page)
-    }
-
     /// Pages accepted so far.
     pub fn pages(&self) -> u64 {
         self.pagination.pages()
@@ -100,7 +100,7 @@ impl ExportPlan {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::export::pagination::Field;
+    use crate::page::Field;
     use crate::ErrorKind;
 
     fn plan(params: &str) -> Result<ExportPlan> {

@@ -36,7 +36,10 @@ pub enum Decision {
     /// The response is a page: read it.
     Accept,
     /// Wait, then send the same request again.
-    Retry { delay_ms: u64 },
+    Retry {
+        /// How long to wait first.
+        delay_ms: u64,
+    },
     /// Ask the token function for a fresh token, then send the same request again.
     RefreshToken,
     /// Give up with this error.
@@ -52,7 +55,7 @@ pub enum TransportFailure {
     Timeout,
 }
 
-/// One attempt's context, as the glue knows it.
+/// One attempt's context, as the export driver knows it.
 #[derive(Debug, Clone, Copy)]
 pub struct Attempt {
     /// Retries already made for this request (0 on the first attempt).
@@ -152,7 +155,7 @@ fn attempts_note(retries: u32) -> String {
 }
 
 /// Parses `Retry-After`: delay-seconds, or an HTTP date (a date in the past means now).
-pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+pub(crate) fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     let value = value.trim();
     if let Ok(seconds) = value.parse::<f64>() {
         return (seconds.is_finite() && seconds >= 0.0)
@@ -317,19 +320,19 @@ mod tests {
     fn vendor_error_body_is_carried() {
         let body = std::fs::read_to_string(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../../shared/api/fixtures/error-400.json"
+            "/../tests/fixtures/error-400.json"
         ))
         .unwrap();
         let d = policy().after_response(FIRST, 400, None, Some(&body), SystemTime::now());
         let Decision::Fail(e) = d else { panic!() };
-        assert_eq!(e.title.as_deref(), Some("400 Bad Request"));
+        assert_eq!(e.title.as_deref(), Some("Request validation failed"));
         assert_eq!(
             e.description.as_deref(),
-            Some("The request body was not structured correctly.")
+            Some("The limit must be an integer from 1 to 100.")
         );
         assert!(e
             .message
-            .contains("The request body was not structured correctly."));
+            .contains("The limit must be an integer from 1 to 100."));
         // A body that is not the vendor's shape is tolerated.
         let d = policy().after_response(FIRST, 400, None, Some("<html>"), SystemTime::now());
         let Decision::Fail(e) = d else { panic!() };

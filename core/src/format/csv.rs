@@ -4,9 +4,9 @@
 use std::borrow::Cow;
 
 use crate::error::{ErrorKind, Result};
-use crate::export::PageEnvelope;
-use crate::page::{read_page, RecordsSink};
-use crate::stats::parse::{PResult, Parser, Scratch};
+use crate::json::lexer::{Lexer, PResult};
+use crate::json::path::Path;
+use crate::page::{read_page_with, PageEnvelope, RecordsSink};
 
 /// The header row.
 pub const CSV_HEADER: &str = "external_id,task_id,task,validation_state,weekly_hours,ai_impact_level,ai_impact_rationale,skill_ids,skills,source_event_types\r\n";
@@ -48,35 +48,26 @@ struct SourceEvent<'a> {
     event_type: Option<Cow<'a, str>>,
 }
 
-// Records are read with the stats scanner's JSON primitives rather than derived serde impls
-// (which cost tens of KB of wasm); the problems reported are those serde would report.
+// Records are read straight off the shared lexer rather than with derived serde impls (which
+// cost tens of KB of wasm). A repeated key keeps its last value, as `JSON.parse` has it.
 
-type P<'a, 's> = Parser<'a, 's>;
-
-/// Marks `bit` of `seen` for the field `name`, failing on a duplicate.
-fn once(p: &mut P, seen: &mut u32, bit: u32, name: &str) -> PResult<()> {
-    if *seen & (1 << bit) != 0 {
-        return p.fail(format_args!("duplicate field `{name}`"));
-    }
-    *seen |= 1 << bit;
-    Ok(())
-}
-
-fn opt_str<'a>(p: &mut P<'a, '_>) -> PResult<Option<Cow<'a, str>>> {
-    if p.null()? {
+/// A string or null.
+fn opt_str<'a>(lx: &mut Lexer<'a>, at: &Path) -> PResult<Option<Cow<'a, str>>> {
+    if lx.null()? {
         return Ok(None);
     }
-    p.str_value().map(Some)
+    lx.str_value(at).map(Some)
 }
 
 /// `null` (`None`), or an array whose elements `item` reads (one shared, non-generic loop).
 fn list<'a, T>(
-    p: &mut P<'a, '_>,
-    item: fn(&mut P<'a, '_>) -> PResult<T>,
+    lx: &mut Lexer<'a>,
+    at: &Path,
+    item: fn(&mut Lexer<'a>, &Path) -> PResult<T>,
 ) -> PResult<Option<Vec<T>>> {
     let mut items = Vec::new();
-    let found = elements(p, &mut |p| {
-        items.push(item(p)?);
+    let found = elements(lx, at, &mut |lx, at| {
+        items.push(item(lx, at)?);
         Ok(())
     })?;
     Ok(found.then_some(items))
@@ -84,40 +75,34 @@ fn list<'a, T>(
 
 #[inline(never)]
 fn elements<'a>(
-    p: &mut P<'a, '_>,
-    each: &mut dyn FnMut(&mut P<'a, '_>) -> PResult<()>,
+    lx: &mut Lexer<'a>,
+    at: &Path,
+    each: &mut dyn FnMut(&mut Lexer<'a>, &Path) -> PResult<()>,
 ) -> PResult<bool> {
-    if p.null()? {
+    if lx.null()? {
         return Ok(false);
     }
-    p.begin_array("a sequence")?;
+    lx.begin_array(at, "an array or null")?;
     let mut first = true;
-    while p.next_element(&mut first)? {
-        each(p)?;
+    let mut i = 0;
+    while lx.next_element(&mut first)? {
+        each(lx, &at.index(i))?;
+        i += 1;
     }
     Ok(true)
 }
 
-fn record<'a>(p: &mut P<'a, '_>) -> PResult<Record<'a>> {
-    p.begin_object("struct Record")?;
-    let (mut seen, mut first) = (0, true);
+fn record<'a>(lx: &mut Lexer<'a>, at: &Path) -> PResult<Record<'a>> {
+    lx.begin_object(at, "an object")?;
+    let mut first = true;
     let mut external_id = None;
     let (mut tasks, mut hierarchy) = (None, None);
-    while let Some(k) = p.next_key(&mut first)? {
+    while let Some(k) = lx.next_key(&mut first)? {
         match k.as_ref() {
-            "external_id" => {
-                once(p, &mut seen, 0, "external_id")?;
-                external_id = Some(p.str_value()?);
-            }
-            "tasks" => {
-                once(p, &mut seen, 1, "tasks")?;
-                tasks = list(p, node)?;
-            }
-            "hierarchy" => {
-                once(p, &mut seen, 2, "hierarchy")?;
-                hierarchy = list(p, node)?;
-            }
-            _ => p.skip_value()?,
+            "external_id" => external_id = Some(lx.str_value(&at.key("external_id"))?),
+            "tasks" => tasks = list(lx, &at.key("tasks"), node)?,
+            "hierarchy" => hierarchy = list(lx, &at.key("hierarchy"), node)?,
+            _ => lx.skip_value()?,
         }
     }
     match external_id {
@@ -126,133 +111,90 @@ fn record<'a>(p: &mut P<'a, '_>) -> PResult<Record<'a>> {
             tasks,
             hierarchy,
         }),
-        None => p.fail("missing field `external_id`"),
+        None => lx.fail(at, "record has no \"external_id\""),
     }
 }
 
-fn node<'a>(p: &mut P<'a, '_>) -> PResult<Node<'a>> {
-    p.begin_object("struct Node")?;
-    let (mut seen, mut first) = (0, true);
+fn node<'a>(lx: &mut Lexer<'a>, at: &Path) -> PResult<Node<'a>> {
+    lx.begin_object(at, "an object")?;
+    let mut first = true;
     let mut n = Node::default();
-    while let Some(k) = p.next_key(&mut first)? {
-        let k = k.as_ref();
-        match k {
-            "task_id" => {
-                once(p, &mut seen, 0, k)?;
-                n.task_id = opt_str(p)?;
-            }
-            "task" => {
-                once(p, &mut seen, 1, k)?;
-                n.task = opt_str(p)?;
-            }
-            "validation_state" => {
-                once(p, &mut seen, 2, k)?;
-                n.validation_state = opt_str(p)?;
-            }
-            "weekly_hours" => {
-                once(p, &mut seen, 3, k)?;
-                p.ws();
-                let from = p.pos;
-                p.skip_value()?;
-                n.weekly_hours = Some(p.since(from));
-            }
+    while let Some(k) = lx.next_key(&mut first)? {
+        match k.as_ref() {
+            "task_id" => n.task_id = opt_str(lx, &at.key("task_id"))?,
+            "task" => n.task = opt_str(lx, &at.key("task"))?,
+            "validation_state" => n.validation_state = opt_str(lx, &at.key("validation_state"))?,
+            "weekly_hours" => n.weekly_hours = Some(lx.raw_value()?),
             "ai_impact" => {
-                once(p, &mut seen, 4, k)?;
-                n.ai_impact = if p.null()? { None } else { Some(ai_impact(p)?) };
+                n.ai_impact = if lx.null()? {
+                    None
+                } else {
+                    Some(ai_impact(lx, &at.key("ai_impact"))?)
+                }
             }
-            "linked_skills" => {
-                once(p, &mut seen, 5, k)?;
-                n.linked_skills = list(p, skill)?;
-            }
-            "source_events" => {
-                once(p, &mut seen, 6, k)?;
-                n.source_events = list(p, source_event)?;
-            }
-            "children" => {
-                once(p, &mut seen, 7, k)?;
-                n.children = list(p, node)?;
-            }
-            _ => p.skip_value()?,
+            "linked_skills" => n.linked_skills = list(lx, &at.key("linked_skills"), skill)?,
+            "source_events" => n.source_events = list(lx, &at.key("source_events"), source_event)?,
+            "children" => n.children = list(lx, &at.key("children"), node)?,
+            _ => lx.skip_value()?,
         }
     }
     Ok(n)
 }
 
-fn ai_impact<'a>(p: &mut P<'a, '_>) -> PResult<AiImpact<'a>> {
-    p.begin_object("struct AiImpact")?;
-    let (mut seen, mut first) = (0, true);
+fn ai_impact<'a>(lx: &mut Lexer<'a>, at: &Path) -> PResult<AiImpact<'a>> {
+    lx.begin_object(at, "an object or null")?;
+    let mut first = true;
     let mut a = AiImpact::default();
-    while let Some(k) = p.next_key(&mut first)? {
+    while let Some(k) = lx.next_key(&mut first)? {
         match k.as_ref() {
-            "level" => {
-                once(p, &mut seen, 0, "level")?;
-                a.level = opt_str(p)?;
-            }
-            "rationale" => {
-                once(p, &mut seen, 1, "rationale")?;
-                a.rationale = opt_str(p)?;
-            }
-            _ => p.skip_value()?,
+            "level" => a.level = opt_str(lx, &at.key("level"))?,
+            "rationale" => a.rationale = opt_str(lx, &at.key("rationale"))?,
+            _ => lx.skip_value()?,
         }
     }
     Ok(a)
 }
 
-fn skill<'a>(p: &mut P<'a, '_>) -> PResult<Skill<'a>> {
-    p.begin_object("struct Skill")?;
-    let (mut seen, mut first) = (0, true);
+fn skill<'a>(lx: &mut Lexer<'a>, at: &Path) -> PResult<Skill<'a>> {
+    lx.begin_object(at, "an object")?;
+    let mut first = true;
     let mut s = Skill::default();
-    while let Some(k) = p.next_key(&mut first)? {
+    while let Some(k) = lx.next_key(&mut first)? {
         match k.as_ref() {
-            "skill_id" => {
-                once(p, &mut seen, 0, "skill_id")?;
-                s.skill_id = opt_str(p)?;
-            }
-            "skill" => {
-                once(p, &mut seen, 1, "skill")?;
-                s.skill = opt_str(p)?;
-            }
-            _ => p.skip_value()?,
+            "skill_id" => s.skill_id = opt_str(lx, &at.key("skill_id"))?,
+            "skill" => s.skill = opt_str(lx, &at.key("skill"))?,
+            _ => lx.skip_value()?,
         }
     }
     Ok(s)
 }
 
-fn source_event<'a>(p: &mut P<'a, '_>) -> PResult<SourceEvent<'a>> {
-    p.begin_object("struct SourceEvent")?;
-    let (mut seen, mut first) = (0, true);
+fn source_event<'a>(lx: &mut Lexer<'a>, at: &Path) -> PResult<SourceEvent<'a>> {
+    lx.begin_object(at, "an object")?;
+    let mut first = true;
     let mut e = SourceEvent::default();
-    while let Some(k) = p.next_key(&mut first)? {
+    while let Some(k) = lx.next_key(&mut first)? {
         match k.as_ref() {
-            "event_type" => {
-                once(p, &mut seen, 0, "event_type")?;
-                e.event_type = opt_str(p)?;
-            }
-            _ => p.skip_value()?,
+            "event_type" => e.event_type = opt_str(lx, &at.key("event_type"))?,
+            _ => lx.skip_value()?,
         }
     }
     Ok(e)
 }
 
+/// Writes the rows of each record as the page reader hands it over.
 struct CsvSink {
     out: Vec<u8>,
 }
 
-impl CsvSink {
-    /// Writes the rows of one record (its JSON text, already checked to be JSON).
-    fn record(&mut self, text: &str) -> std::result::Result<(), String> {
-        let mut scratch = Scratch::default();
-        let mut p = Parser::new(text, &mut scratch);
-        let record = match record(&mut p) {
-            Ok(r) => r,
-            Err(_) => {
-                let message = p.take_error().message;
-                return Err(match message.strip_prefix("body: ") {
-                    Some(problem) => problem.to_owned(),
-                    None => message,
-                });
-            }
-        };
+impl<'a> RecordsSink<'a> for CsvSink {
+    fn begin(&mut self, _: &'a str) {
+        // A page that repeats `records` is written from its last array only.
+        self.out.clear();
+    }
+
+    fn record(&mut self, lx: &mut Lexer<'a>, at: &Path) -> PResult<()> {
+        let record = record(lx, at)?;
         let before = self.out.len();
         let nodes = record
             .tasks
@@ -265,12 +207,6 @@ impl CsvSink {
             self.out.extend_from_slice(b",,,,,,,,,\r\n");
         }
         Ok(())
-    }
-}
-
-impl RecordsSink for CsvSink {
-    fn record(&mut self, text: &str) -> std::result::Result<(), String> {
-        CsvSink::record(self, text)
     }
 }
 
@@ -356,12 +292,13 @@ fn field(out: &mut Vec<u8>, value: &str) {
     }
 }
 
-/// The records of a page body as CSV rows (no header), with the page's envelope.
+/// The records of a page body from the server as CSV rows (no header), with the page's
+/// envelope; a page the contract does not allow is a `Protocol` error.
 pub fn page_to_csv(body: &[u8]) -> Result<(PageEnvelope, Vec<u8>)> {
     let mut sink = CsvSink {
         out: Vec::with_capacity(body.len() / 2),
     };
-    let envelope = read_page(body, &mut sink, ErrorKind::Protocol)?;
+    let envelope = read_page_with(body, &mut sink, ErrorKind::Protocol)?;
     Ok((envelope, sink.out))
 }
 
@@ -375,21 +312,23 @@ mod tests {
 
     #[test]
     fn fixture_rows() {
-        let list = csv(include_bytes!(
-            "../../../../shared/api/fixtures/page-list.json"
-        ));
+        let list = csv(include_bytes!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../tests/fixtures/page-list.json"
+        )));
         let rows: Vec<&str> = list.split("\r\n").filter(|r| !r.is_empty()).collect();
         assert_eq!(rows, [
-            "61a6e076-d780-11ec-9d64-0242ac120002,write-unit-tests,Write unit tests,validated,5,H2,Portions can be automated via LLM test generation,4b85469d-6729-4d70-9876-a0faa2a2f63b;e03c1859-3bae-4700-b2c5-ede2937038de,Python;Test-Driven Development,project",
-            "61a6e076-d780-11ec-9d64-0242ac120002,review-pull-requests,Review pull requests,suggested,,H3,Requires human judgment for code quality assessment,4b85469d-6729-4d70-9876-a0faa2a2f63b,Python,job",
-            "0b7e2f5a-91c4-4d2b-8e6a-3f1d9c7b5a20,,,,,,,,,",
-            "7d3f1c22-5b8e-4c1a-9f0e-2a6b8c4d1e37,plan-sprint-capacity,Plan sprint capacity,validated,2.5,H1,Forecasting from ticket history is largely automatable,9a1c7e44-2d3b-4f6a-8c5e-1b2d3e4f5a6b,Agile Project Management,job",
+            "3f6c2a91-7d4e-4b8a-b5c0-1e9d8f7a6b25,reconcile-supplier-invoices,Reconcile supplier invoices,validated,3,H2,Matching invoice lines to purchase orders is mostly rule-based,c41d7a02-8e5f-4b3a-a9d6-0f1e2c3b4a58;5e8b1f93-27c4-4d0a-b6e1-9a8f7c6d5e42,Bookkeeping;Spreadsheet Modelling,project",
+            "3f6c2a91-7d4e-4b8a-b5c0-1e9d8f7a6b25,approve-expense-claims,Approve expense claims,suggested,,H3,Judging unusual claims needs context about the team,c41d7a02-8e5f-4b3a-a9d6-0f1e2c3b4a58,Bookkeeping,job",
+            "8b0e4d17-c2a9-4f63-9e85-d7a1b3c5e9f0,,,,,,,,,",
+            "d25a9c4e-6b1f-4e07-8d3c-5f2a4b6c8e1d,run-weekly-stand-ups,Run weekly stand-ups,validated,1.5,H1,Agendas and minutes can be drafted from the ticket board,f0a2b4c6-d8e1-4f35-8a7c-2b4d6e8f0a13,Meeting Facilitation,job",
         ]);
         // The hierarchy shape of the same employees gives the same rows.
         assert_eq!(
-            csv(include_bytes!(
-                "../../../../shared/api/fixtures/page-hierarchy.json"
-            )),
+            csv(include_bytes!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../tests/fixtures/page-hierarchy.json"
+            ))),
             list
         );
         assert_eq!(CSV_HEADER.split(',').count(), 10);
@@ -411,12 +350,26 @@ mod tests {
     }
 
     #[test]
+    fn repeated_and_escaped_keys_are_read_as_json_parse_reads_them() {
+        let body = br#"{"has_next":false,"records":[{"external\u005fid":"x","external_id":"e","tasks":[{"task_id":"old"}],"tasks":[{"task_id":"t","task":"T","task":"U","validation_state":"validated","weekly_hours":1,"weekly_hours":null}]}]}"#;
+        assert_eq!(csv(body), "e,t,U,validated,,,,,,\r\n");
+    }
+
+    #[test]
     fn a_record_without_external_id_is_an_error_naming_it() {
         let err = page_to_csv(
             br#"{"has_next":false,"records":[{"external_id":"a","tasks":[]},{"tasks":[]}]}"#,
         )
         .unwrap_err();
-        assert!(err.message.contains("records[1]"), "{}", err.message);
-        assert!(err.message.contains("external_id"), "{}", err.message);
+        assert_eq!(err.message, "records[1]: record has no \"external_id\"");
+        assert_eq!(err.kind, crate::ErrorKind::Protocol);
+        let err = page_to_csv(
+            br#"{"has_next":false,"records":[{"external_id":"a","tasks":[{"task_id":5}]}]}"#,
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.message,
+            "records[0].tasks[0].task_id: expected a string, found a number"
+        );
     }
 }

@@ -5,4 +5,4 @@ mod csv;
 mod ndjson;
 
 pub use csv::{page_to_csv, CSV_HEADER};
-pub use ndjson::{minify_json, page_to_ndjson};
+pub use ndjson::page_to_ndjson;

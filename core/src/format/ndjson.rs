@@ -2,32 +2,40 @@
 //! (a pretty-printed record would otherwise span lines).
 
 use crate::error::{ErrorKind, Result};
-use crate::export::PageEnvelope;
-use crate::page::{read_page, RecordsSink};
+use crate::json::lexer::{Lexer, PResult};
+use crate::json::path::Path;
+use crate::page::{read_page_with, PageEnvelope, RecordsSink};
 
+/// Writes each record as the page reader hands it over.
 struct NdjsonSink {
     out: Vec<u8>,
 }
 
-impl RecordsSink for NdjsonSink {
-    fn record(&mut self, record: &str) -> std::result::Result<(), String> {
-        minify_json(record.as_bytes(), &mut self.out);
+impl<'a> RecordsSink<'a> for NdjsonSink {
+    fn begin(&mut self, _: &'a str) {
+        // A page that repeats `records` is written from its last array only.
+        self.out.clear();
+    }
+
+    fn record(&mut self, lx: &mut Lexer<'a>, _: &Path) -> PResult<()> {
+        minify_json(lx.raw_value()?.as_bytes(), &mut self.out);
         self.out.push(b'\n');
         Ok(())
     }
 }
 
-/// The records of a page body as NDJSON lines, with the page's envelope.
+/// The records of a page body from the server as NDJSON lines, with the page's envelope; a page
+/// the contract does not allow is a `Protocol` error.
 pub fn page_to_ndjson(body: &[u8]) -> Result<(PageEnvelope, Vec<u8>)> {
     let mut sink = NdjsonSink {
         out: Vec::with_capacity(body.len()),
     };
-    let envelope = read_page(body, &mut sink, ErrorKind::Protocol)?;
+    let envelope = read_page_with(body, &mut sink, ErrorKind::Protocol)?;
     Ok((envelope, sink.out))
 }
 
 /// Appends `json` (valid JSON) to `out` without whitespace outside strings.
-pub fn minify_json(json: &[u8], out: &mut Vec<u8>) {
+fn minify_json(json: &[u8], out: &mut Vec<u8>) {
     let mut in_string = false;
     let mut escaped = false;
     let mut start = 0;
@@ -53,11 +61,14 @@ pub fn minify_json(json: &[u8], out: &mut Vec<u8>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::export::Field;
+    use crate::page::Field;
 
     #[test]
     fn one_compact_line_per_record() {
-        let body = include_bytes!("../../../../shared/api/fixtures/page-list.json");
+        let body = include_bytes!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../tests/fixtures/page-list.json"
+        ));
         let (envelope, out) = page_to_ndjson(body).unwrap();
         assert_eq!(envelope.records, Field::Value(3));
         let text = String::from_utf8(out).unwrap();

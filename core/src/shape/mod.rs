@@ -1,13 +1,16 @@
 //! Lossless conversion between the `list` and `hierarchy` record shapes.
 //!
 //! Everything here is byte-oriented: JSON text in, compact JSON text out. Inputs are read once,
-//! without building a tree of `serde_json::Value`s: objects become order-preserving lists of
-//! members that borrow their raw (still escaped) keys and raw values from the input, and only the
-//! arrays a conversion restructures (`records`, `tasks`, `hierarchy`, `children`, a task's
-//! `path`) are looked into. Every other value — unknown fields, large integers such as
+//! without building a tree of values: a page is read by the one page reader
+//! ([`crate::page`]), which hands each record over to be converted in place; a record becomes
+//! order-preserving lists of members that borrow their raw (still escaped) keys and raw values
+//! from the input (`json::raw`), and only the arrays a conversion restructures
+//! (`tasks`, `hierarchy`, `children`, a task's `path`) are looked into. Every other value — unknown fields, large integers such as
 //! `12345678901234567890`, fractional numbers, nested objects — is copied to the output byte for
 //! byte. Keys keep their input order (a replaced key — `hierarchy` for `tasks` — keeps its
-//! place); the members a conversion adds (`path`, `children`) come last in their object.
+//! place); the members a conversion adds (`path`, `children`) come last in their object. As with
+//! `JSON.parse`, a repeated key the conversions use (`records`, `tasks`, `task_id`, ...) is one
+//! member, at its first place with its last value; other repeated keys are copied as they are.
 //!
 //! ## The shapes
 //! - list record: `{"external_id", "tasks": [Task, ...], ...}`; a list task is an object with a
@@ -44,14 +47,16 @@
 //! not move the tasks of a hierarchy record: they are already placed.
 //!
 //! ## Errors
-//! Malformed input is an [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) error whose
-//! message starts with where: `records[3].hierarchy[0].children[2]: a task node needs "task_id"
-//! or "children"`, `record: record has no "external_id"` (a single-record input is `record`, an
-//! array `records[i]`, a page `page` and `records[i]`), or `records: invalid JSON: ... at line 3
-//! column 7`. Unknown option values are `InvalidParams`. No input makes these functions panic.
+//! Malformed input is an [`ErrorKind::InvalidInput`] error
+//! (`Protocol` for a page from the server, [`convert_page_with_envelope`]) whose message starts
+//! with where: `records[3].hierarchy[0].children[2]: a task node needs "task_id" or "children"`,
+//! `record: record has no "external_id"` (a single-record input is `record`, an array
+//! `records[i]`, a page `page` and its members `records[i]`, `has_next`), or
+//! `records[0].tasks: invalid JSON: ... at line 3 column 7`. Unknown option values are
+//! `InvalidParams`. No input makes these functions panic.
 
 mod group_by;
-mod raw;
+mod schema;
 mod taxonomy;
 mod to_hierarchy;
 mod to_list;
@@ -62,76 +67,19 @@ mod tests;
 
 use std::borrow::Cow;
 
-use crate::error::{Error, Result};
-use crate::export::{Field, PageEnvelope};
-use raw::{fail, Ctx, Doc, Item, Key, Obj, Seg, Val};
+use crate::error::{Error, ErrorKind, Result};
+use crate::json::lexer::{read_all, Lexer, PResult};
+use crate::json::path::Path;
+use crate::json::raw::{self, str_of};
+use crate::json::type_name;
+use crate::json::write::quoted;
+use crate::page::{read_page_with, read_records, Dimension, PageEnvelope, RecordsSink, Shape};
+use schema::{fail, Ctx, Item, Key, Obj, Val};
 
 pub use taxonomy::{PathEntry, TaskTaxonomy, TAXONOMY_FORMAT, TAXONOMY_VERSION};
 
 /// The longest `path` accepted (entries), in list tasks and in a taxonomy.
 pub const MAX_PATH_LEN: usize = 128;
-
-/// A record shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Shape {
-    /// `{"external_id", "tasks": [...]}`.
-    List,
-    /// `{"external_id", "hierarchy": [...]}`.
-    Hierarchy,
-}
-
-impl Shape {
-    /// Reads `"list"` or `"hierarchy"`.
-    pub fn parse(name: &str) -> Result<Shape> {
-        match name {
-            "list" => Ok(Shape::List),
-            "hierarchy" => Ok(Shape::Hierarchy),
-            other => Err(Error::invalid_params(
-                "to",
-                format!("expected \"list\" or \"hierarchy\", got {other:?}"),
-            )),
-        }
-    }
-
-    /// `"list"` or `"hierarchy"`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Shape::List => "list",
-            Shape::Hierarchy => "hierarchy",
-        }
-    }
-}
-
-/// A task dimension to group by.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum GroupDim {
-    /// `ai_impact.level`.
-    AiImpactLevel,
-    /// `validation_state`.
-    ValidationState,
-}
-
-impl GroupDim {
-    /// Reads `"ai_impact_level"` or `"validation_state"`.
-    pub fn parse(name: &str) -> Result<GroupDim> {
-        match name {
-            "ai_impact_level" => Ok(GroupDim::AiImpactLevel),
-            "validation_state" => Ok(GroupDim::ValidationState),
-            other => Err(Error::invalid_params(
-                "groupBy",
-                format!("expected \"ai_impact_level\" or \"validation_state\", got {other:?}"),
-            )),
-        }
-    }
-
-    /// The name [`GroupDim::parse`] reads.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            GroupDim::AiImpactLevel => "ai_impact_level",
-            GroupDim::ValidationState => "validation_state",
-        }
-    }
-}
 
 /// How to convert.
 #[derive(Clone, Debug)]
@@ -144,7 +92,7 @@ pub struct ConvertOptions<'t> {
     pub taxonomy: Option<&'t TaskTaxonomy>,
     /// To hierarchy: group by these dimensions (outermost first) instead of by path or taxonomy.
     /// Each dimension at most once. Ignored to list.
-    pub group_by: Vec<GroupDim>,
+    pub group_by: Vec<Dimension>,
 }
 
 impl ConvertOptions<'_> {
@@ -163,7 +111,7 @@ impl ConvertOptions<'_> {
             if self.group_by[..i].contains(dim) {
                 return Err(Error::invalid_params(
                     "groupBy",
-                    format!("{:?} is given twice", dim.as_str()),
+                    format_args!("{} is given twice", quoted(dim.as_str())),
                 ));
             }
         }
@@ -171,86 +119,105 @@ impl ConvertOptions<'_> {
     }
 }
 
-/// Converts a whole page body (`{"has_next", ..., "records": [...], ...}`): every record is
-/// converted, every other envelope field is kept as it is. Records may be of either shape.
-/// Returns the page as compact JSON.
+/// Converts a whole page body the caller gave (`{"has_next", ..., "records": [...], ...}`):
+/// every record is converted, every other envelope member is kept as it is. Records may be of
+/// either shape. Returns the page as compact JSON; errors are `InvalidInput`.
 pub fn convert_page(body: &[u8], opts: &ConvertOptions) -> Result<Vec<u8>> {
-    convert_page_with_envelope(body, opts).map(|(_, out)| out)
+    convert(body, opts, ErrorKind::InvalidInput).map(|(_, out)| out)
 }
 
-/// [`convert_page`], also returning the page's envelope (`has_next`, `next_starting_after`, the
-/// number of records) read in the same pass, for the export to check.
+/// [`convert_page`] for a page from the server: also returns the page's envelope (`has_next`,
+/// `next_starting_after`, the number of records) read in the same pass, for the export to check;
+/// a page the contract does not allow is a `Protocol` error.
 pub fn convert_page_with_envelope(
     body: &[u8],
     opts: &ConvertOptions,
 ) -> Result<(PageEnvelope, Vec<u8>)> {
+    convert(body, opts, ErrorKind::Protocol)
+}
+
+fn convert(body: &[u8], opts: &ConvertOptions, kind: ErrorKind) -> Result<(PageEnvelope, Vec<u8>)> {
     opts.check()?;
-    let page = match raw::parse_doc(body, Ctx::Page, Ctx::Flat, "page")? {
-        Doc::One(page) => page,
-        Doc::Many(_) => {
-            return Err(Error::invalid_input(
-                "page",
-                "expected an object, found an array",
-            ))
-        }
-        Doc::Wrong(t) => {
-            return Err(Error::invalid_input(
-                "page",
-                format!("expected an object, found {t}"),
-            ))
-        }
+    let mut page = PageWriter {
+        conv: Converter::new(opts),
+        out: Vec::with_capacity(out_capacity(body.len(), opts)),
+        tail: Vec::new(),
+        any: false,
+        records_at: None,
+        written: 0,
     };
-    let root = Seg::Root("page");
-    let records = page_records(&page, &root)?;
-    let mut envelope = PageEnvelope {
-        records: Field::Value(records.len()),
-        ..PageEnvelope::default()
-    };
-    for m in &page.members {
-        let Val::Raw(raw) = &m.val else { continue };
-        let raw = raw.trim();
-        match m.raw_key {
-            "\"has_next\"" => {
-                envelope.has_next = match raw {
-                    "true" => Field::Value(true),
-                    "false" => Field::Value(false),
-                    other => Field::Wrong(raw::type_name(other)),
-                }
-            }
-            "\"next_starting_after\"" => {
-                envelope.next_starting_after = match crate::stats::parse::json_string(raw) {
-                    Some(cursor) => Field::Value(cursor),
-                    None if raw == "null" => Field::Missing,
-                    None => Field::Wrong(raw::type_name(raw)),
-                }
-            }
-            _ => {}
-        }
-    }
-    let mut out = Vec::with_capacity(out_capacity(body.len(), opts));
-    let mut conv = Converter::new(opts);
-    out.push(b'{');
-    for (i, m) in page.members.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        if m.key == Key::Records {
-            out.extend_from_slice(m.raw_key.as_bytes());
-            out.extend_from_slice(b":[");
-            let at = Seg::Root("records");
-            for (j, item) in records.iter().enumerate() {
-                if j > 0 {
-                    out.push(b',');
-                }
-                conv.record(item, &Seg::Idx(&at, j), &mut out)?;
-            }
-            out.push(b']');
-        } else {
-            raw::write_member(&mut out, m);
-        }
-    }
+    page.out.push(b'{');
+    let envelope = read_page_with(body, &mut page, kind)?;
+    let mut out = page.out;
+    out.extend_from_slice(&page.tail);
     out.push(b'}');
     Ok((envelope, out))
+}
+
+/// Writes a converted page as the reader goes: the members before `records` and the converted
+/// records in `out`, the members after them in `tail` (so that a repeated `records`, which
+/// replaces the converted records, stays at the first one's place).
+struct PageWriter<'o, 't> {
+    conv: Converter<'o, 't>,
+    out: Vec<u8>,
+    tail: Vec<u8>,
+    /// Whether a member was written (the next one needs a comma).
+    any: bool,
+    /// Where the converted records start in `out`, once `records` was met.
+    records_at: Option<usize>,
+    /// Records written in the current `records` array.
+    written: usize,
+}
+
+impl<'a> RecordsSink<'a> for PageWriter<'_, '_> {
+    fn member(&mut self, raw_key: &'a str, raw_value: &'a str) {
+        let buf = if self.records_at.is_some() {
+            &mut self.tail
+        } else {
+            &mut self.out
+        };
+        if self.any {
+            buf.push(b',');
+        }
+        buf.extend_from_slice(raw_key.as_bytes());
+        buf.push(b':');
+        buf.extend_from_slice(raw_value.as_bytes());
+        self.any = true;
+    }
+
+    fn begin(&mut self, raw_key: &'a str) {
+        match self.records_at {
+            Some(at) => self.out.truncate(at),
+            None => {
+                if self.any {
+                    self.out.push(b',');
+                }
+                self.out.extend_from_slice(raw_key.as_bytes());
+                self.out.extend_from_slice(b":[");
+                self.records_at = Some(self.out.len());
+                self.any = true;
+            }
+        }
+        self.written = 0;
+    }
+
+    fn record(&mut self, lx: &mut Lexer<'a>, at: &Path) -> PResult<()> {
+        if self.written > 0 {
+            self.out.push(b',');
+        }
+        let rec = raw::object(lx, Ctx::Record)?;
+        match self.conv.record(&rec, at, &mut self.out) {
+            Ok(()) => {
+                self.written += 1;
+                Ok(())
+            }
+            Err(e) => lx.fail_with(e.message),
+        }
+    }
+
+    fn end(&mut self) {
+        self.out.push(b']');
+    }
 }
 
 /// Converts one record (a JSON object; errors name it `record`) or an array of records (errors
@@ -258,30 +225,44 @@ pub fn convert_page_with_envelope(
 /// an object, an array for an array.
 pub fn convert_records(json: &[u8], opts: &ConvertOptions) -> Result<Vec<u8>> {
     opts.check()?;
-    let doc = raw::parse_doc(json, Ctx::Record, Ctx::Record, input_label(json))?;
-    let mut out = Vec::with_capacity(out_capacity(json.len(), opts));
-    let mut conv = Converter::new(opts);
-    match &doc {
-        Doc::One(rec) => conv.record_obj(rec, &Seg::Root("record"), &mut out)?,
-        Doc::Many(items) => {
-            let at = Seg::Root("records");
-            out.push(b'[');
-            for (j, item) in items.iter().enumerate() {
-                if j > 0 {
-                    out.push(b',');
-                }
-                conv.record(item, &Seg::Idx(&at, j), &mut out)?;
-            }
-            out.push(b']');
+    let mut w = RecordsWriter {
+        conv: Converter::new(opts),
+        out: Vec::with_capacity(out_capacity(json.len(), opts)),
+        written: 0,
+    };
+    read_records(json, &mut w, ErrorKind::InvalidInput)?;
+    Ok(w.out)
+}
+
+/// Writes converted records as the reader hands them over.
+struct RecordsWriter<'o, 't> {
+    conv: Converter<'o, 't>,
+    out: Vec<u8>,
+    written: usize,
+}
+
+impl<'a> RecordsSink<'a> for RecordsWriter<'_, '_> {
+    fn begin(&mut self, _: &'a str) {
+        self.out.push(b'[');
+    }
+
+    fn record(&mut self, lx: &mut Lexer<'a>, at: &Path) -> PResult<()> {
+        if self.written > 0 {
+            self.out.push(b',');
         }
-        Doc::Wrong(t) => {
-            return Err(Error::invalid_input(
-                "record",
-                format!("expected a record object or an array of records, found {t}"),
-            ))
+        let rec = raw::object(lx, Ctx::Record)?;
+        match self.conv.record(&rec, at, &mut self.out) {
+            Ok(()) => {
+                self.written += 1;
+                Ok(())
+            }
+            Err(e) => lx.fail_with(e.message),
         }
     }
-    Ok(out)
+
+    fn end(&mut self) {
+        self.out.push(b']');
+    }
 }
 
 fn out_capacity(len: usize, opts: &ConvertOptions) -> usize {
@@ -301,28 +282,14 @@ fn input_label(json: &[u8]) -> &'static str {
     }
 }
 
-/// The `records` array of a page.
-fn page_records<'r, 'a>(page: &'r Obj<'a>, at: &Seg) -> Result<&'r [Item<'a>]> {
-    let mut records = None;
-    for m in &page.members {
-        if m.key != Key::Records {
-            continue;
-        }
-        if records.is_some() {
-            return Err(fail(at, "duplicate \"records\""));
-        }
-        records = Some(match &m.val {
-            Val::Arr(items) => items.as_slice(),
-            Val::Wrong(t) => {
-                return Err(fail(
-                    &Seg::Key(at, "records"),
-                    format!("expected an array, found {t}"),
-                ))
-            }
-            Val::Raw(_) => return Err(fail(&Seg::Key(at, "records"), "expected an array")),
-        });
-    }
-    records.ok_or_else(|| fail(at, "page has no \"records\""))
+/// Reads a whole input of records as a raw tree (for the taxonomy, which also takes pages).
+fn read_doc(json: &[u8]) -> Result<raw::Doc<'_, Key>> {
+    read_all(
+        json,
+        &Path::Root(input_label(json)),
+        ErrorKind::InvalidInput,
+        |lx| raw::doc(lx, Ctx::Record, Ctx::Record),
+    )
 }
 
 struct Converter<'o, 't> {
@@ -339,12 +306,7 @@ impl<'o, 't> Converter<'o, 't> {
         }
     }
 
-    fn record(&mut self, item: &Item, at: &Seg, out: &mut Vec<u8>) -> Result<()> {
-        let rec = item.obj(at)?;
-        self.record_obj(rec, at, out)
-    }
-
-    fn record_obj(&mut self, rec: &Obj, at: &Seg, out: &mut Vec<u8>) -> Result<()> {
+    fn record(&mut self, rec: &Obj, at: &Path, out: &mut Vec<u8>) -> Result<()> {
         let body = record_body(rec, at)?;
         match self.opts.to {
             Shape::List => to_list::record(rec, body, at, self.opts.keep_path, &mut self.path, out),
@@ -354,7 +316,8 @@ impl<'o, 't> Converter<'o, 't> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Validation shared by the conversions and the taxonomy.
+// Validation shared by the conversions and the taxonomy. The raw tree holds each key the
+// conversions use once (see `schema`), so none of these meets a repeated key.
 
 /// The nodes of a record and its shape.
 #[derive(Clone, Copy)]
@@ -363,69 +326,45 @@ pub(crate) enum Body<'r, 'a> {
     Hierarchy(&'r [Item<'a>]),
 }
 
-/// Checks a record: an `external_id` string and exactly one of `tasks` / `hierarchy` (an array).
-pub(crate) fn record_body<'r, 'a>(rec: &'r Obj<'a>, at: &Seg) -> Result<Body<'r, 'a>> {
-    let mut found: Option<(Key, &'r Val<'a>)> = None;
-    let mut external_id = None;
-    for m in &rec.members {
-        match m.key {
-            Key::Tasks | Key::Hierarchy => {
-                if let Some((prev, _)) = found {
-                    return Err(fail(
-                        at,
-                        if prev == m.key {
-                            format!("duplicate \"{}\"", m.key.name())
-                        } else {
-                            "record has both \"tasks\" and \"hierarchy\"".to_string()
-                        },
-                    ));
-                }
-                found = Some((m.key, &m.val));
-            }
-            Key::ExternalId => {
-                if external_id.is_some() {
-                    return Err(fail(at, "duplicate \"external_id\""));
-                }
-                external_id = Some(&m.val);
-            }
-            _ => {}
-        }
+/// The elements of a restructured array member `key` of the object at `at`.
+fn array_member<'r, 'a>(val: &'r Val<'a>, at: &Path, key: Key) -> Result<&'r [Item<'a>]> {
+    match val {
+        Val::Arr(items) => Ok(items),
+        Val::Wrong(t) => Err(fail(
+            &at.key(key.name()),
+            format_args!("expected an array, found {t}"),
+        )),
+        Val::Raw(raw) => Err(fail(
+            &at.key(key.name()),
+            format_args!("expected an array, found {}", type_name(raw)),
+        )),
     }
-    if found.is_none() && rec.has(Key::Records) {
+}
+
+/// Checks a record: an `external_id` string and exactly one of `tasks` / `hierarchy` (an array).
+pub(crate) fn record_body<'r, 'a>(rec: &'r Obj<'a>, at: &Path) -> Result<Body<'r, 'a>> {
+    let tasks = rec.get(Key::Tasks);
+    let hierarchy = rec.get(Key::Hierarchy);
+    if tasks.is_some() && hierarchy.is_some() {
+        return Err(fail(at, "record has both \"tasks\" and \"hierarchy\""));
+    }
+    if tasks.is_none() && hierarchy.is_none() && rec.has(Key::Records) {
         return Err(fail(
             at,
             "expected a record, found a page (pages go to convertPage)",
         ));
     }
-    match external_id {
+    match rec.get(Key::ExternalId) {
         None => return Err(fail(at, "record has no \"external_id\"")),
-        Some(Val::Raw(raw)) if raw.starts_with('"') => {}
-        Some(Val::Raw(raw)) => {
-            return Err(fail(
-                &Seg::Key(at, "external_id"),
-                format!("expected a string, found {}", raw::type_name(raw)),
-            ))
+        Some(val) => {
+            string_field(val, at, "external_id")?;
         }
-        Some(_) => return Err(fail(&Seg::Key(at, "external_id"), "expected a string")),
     }
-    let Some((key, val)) = found else {
-        return Err(fail(at, "record has neither \"tasks\" nor \"hierarchy\""));
-    };
-    let items = match val {
-        Val::Arr(items) => items.as_slice(),
-        Val::Wrong(t) => {
-            return Err(fail(
-                &Seg::Key(at, key.name()),
-                format!("expected an array, found {t}"),
-            ))
-        }
-        Val::Raw(_) => return Err(fail(&Seg::Key(at, key.name()), "expected an array")),
-    };
-    Ok(if key == Key::Tasks {
-        Body::List(items)
-    } else {
-        Body::Hierarchy(items)
-    })
+    match (tasks, hierarchy) {
+        (Some(val), _) => array_member(val, at, Key::Tasks).map(Body::List),
+        (_, Some(val)) => array_member(val, at, Key::Hierarchy).map(Body::Hierarchy),
+        (None, None) => Err(fail(at, "record has neither \"tasks\" nor \"hierarchy\"")),
+    }
 }
 
 /// What a hierarchy node is.
@@ -438,34 +377,12 @@ pub(crate) struct NodeInfo<'r, 'a> {
 }
 
 /// Checks a hierarchy node.
-pub(crate) fn node_info<'r, 'a>(obj: &'r Obj<'a>, at: &Seg) -> Result<NodeInfo<'r, 'a>> {
-    let mut task_id = None;
-    let mut node_id = None;
-    let mut children = None;
-    for m in &obj.members {
-        let slot = match m.key {
-            Key::TaskId => &mut task_id,
-            Key::NodeId => &mut node_id,
-            Key::Children => &mut children,
-            _ => continue,
-        };
-        if slot.is_some() {
-            return Err(fail(at, format!("duplicate \"{}\"", m.key.name())));
-        }
-        *slot = Some(&m.val);
-    }
-    let children = match children {
+pub(crate) fn node_info<'r, 'a>(obj: &'r Obj<'a>, at: &Path) -> Result<NodeInfo<'r, 'a>> {
+    let children = match obj.get(Key::Children) {
         None => None,
-        Some(Val::Arr(items)) => Some(items.as_slice()),
-        Some(Val::Wrong(t)) => {
-            return Err(fail(
-                &Seg::Key(at, "children"),
-                format!("expected an array, found {t}"),
-            ))
-        }
-        Some(Val::Raw(_)) => return Err(fail(&Seg::Key(at, "children"), "expected an array")),
+        Some(val) => Some(array_member(val, at, Key::Children)?),
     };
-    if let Some(val) = task_id {
+    if let Some(val) = obj.get(Key::TaskId) {
         let (id, raw) = string_field(val, at, "task_id")?;
         return Ok(NodeInfo {
             task: Some((id, raw)),
@@ -476,7 +393,7 @@ pub(crate) fn node_info<'r, 'a>(obj: &'r Obj<'a>, at: &Seg) -> Result<NodeInfo<'
     if children.is_none() {
         return Err(fail(at, "a task node needs \"task_id\" or \"children\""));
     }
-    let Some(val) = node_id else {
+    let Some(val) = obj.get(Key::NodeId) else {
         return Err(fail(at, "a group node needs \"node_id\""));
     };
     let (id, _) = string_field(val, at, "node_id")?;
@@ -494,53 +411,41 @@ pub(crate) struct ListTask<'a> {
 }
 
 /// Checks a list task.
-pub(crate) fn list_task<'a>(obj: &Obj<'a>, at: &Seg) -> Result<ListTask<'a>> {
-    let mut task_id = None;
-    let mut path = None;
-    for m in &obj.members {
-        let slot = match m.key {
-            Key::TaskId => &mut task_id,
-            Key::Path => &mut path,
-            Key::Children => {
-                return Err(fail(
-                    at,
-                    "a list task has no \"children\" (only hierarchy nodes do)",
-                ))
-            }
-            _ => continue,
-        };
-        if slot.is_some() {
-            return Err(fail(at, format!("duplicate \"{}\"", m.key.name())));
-        }
-        *slot = Some(&m.val);
+pub(crate) fn list_task<'a>(obj: &Obj<'a>, at: &Path) -> Result<ListTask<'a>> {
+    if obj.has(Key::Children) {
+        return Err(fail(
+            at,
+            "a list task has no \"children\" (only hierarchy nodes do)",
+        ));
     }
-    let Some(val) = task_id else {
+    let Some(val) = obj.get(Key::TaskId) else {
         return Err(fail(at, "a task needs \"task_id\""));
     };
     let (id, _) = string_field(val, at, "task_id")?;
-    let path = match path {
-        Some(Val::Raw(raw)) => Some(*raw),
-        _ => None,
-    };
-    Ok(ListTask { id, path })
+    Ok(ListTask {
+        id,
+        path: obj.raw(Key::Path),
+    })
 }
 
-/// A string-valued member; the error names `at.field`.
+/// A string-valued member: decoded and raw; the error names `at.field`.
 fn string_field<'a>(
     val: &Val<'a>,
-    at: &Seg,
+    at: &Path,
     field: &'static str,
 ) -> Result<(Cow<'a, str>, &'a str)> {
-    match val {
-        Val::Raw(raw) => match raw::json_str(raw) {
-            Some(s) => Ok((s, raw)),
-            None => Err(fail(
-                &Seg::Key(at, field),
-                format!("expected a string, found {}", raw::type_name(raw)),
-            )),
+    let found = match val {
+        Val::Raw(raw) => match str_of(raw) {
+            Some(s) => return Ok((s, raw)),
+            None => type_name(raw),
         },
-        _ => Err(fail(&Seg::Key(at, field), "expected a string")),
-    }
+        Val::Arr(_) => "an array",
+        Val::Wrong(t) => t,
+    };
+    Err(fail(
+        &at.key(field),
+        format_args!("expected a string, found {found}"),
+    ))
 }
 
 /// One entry of a `path`, borrowed from the input.
@@ -553,27 +458,16 @@ pub(crate) enum EntryRef<'r, 'a> {
 
 /// Checks a `path` entry: an object with a string `task_id` (a parent task) or else a string
 /// `node_id` (a group), and no `children`.
-pub(crate) fn path_entry<'r, 'a>(item: &'r Item<'a>, at: &Seg) -> Result<EntryRef<'r, 'a>> {
+pub(crate) fn path_entry<'r, 'a>(item: &'r Item<'a>, at: &Path) -> Result<EntryRef<'r, 'a>> {
     let obj = item.obj(at)?;
-    let mut task_id = None;
-    let mut node_id = None;
-    for m in &obj.members {
-        let slot = match m.key {
-            Key::TaskId => &mut task_id,
-            Key::NodeId => &mut node_id,
-            Key::Children => return Err(fail(at, "a path entry has no \"children\"")),
-            _ => continue,
-        };
-        if slot.is_some() {
-            return Err(fail(at, format!("duplicate \"{}\"", m.key.name())));
-        }
-        *slot = Some(&m.val);
+    if obj.has(Key::Children) {
+        return Err(fail(at, "a path entry has no \"children\""));
     }
-    if let Some(val) = task_id {
+    if let Some(val) = obj.get(Key::TaskId) {
         let (id, raw) = string_field(val, at, "task_id")?;
         return Ok(EntryRef::Task { id, raw });
     }
-    let Some(val) = node_id else {
+    let Some(val) = obj.get(Key::NodeId) else {
         return Err(fail(at, "a path entry needs \"node_id\" or \"task_id\""));
     };
     let (id, _) = string_field(val, at, "node_id")?;
@@ -581,17 +475,17 @@ pub(crate) fn path_entry<'r, 'a>(item: &'r Item<'a>, at: &Seg) -> Result<EntryRe
 }
 
 /// Parses and checks the raw `path` of a list task at `at` (the task).
-pub(crate) fn parse_path<'a>(raw: &'a str, at: &Seg) -> Result<Vec<Item<'a>>> {
-    let at_path = Seg::Key(at, "path");
+pub(crate) fn parse_path<'a>(raw: &'a str, at: &Path) -> Result<Vec<Item<'a>>> {
+    let at_path = at.key("path");
     let items = raw::parse_array(raw, Ctx::Flat, &at_path)?;
     if items.len() > MAX_PATH_LEN {
         return Err(fail(
             &at_path,
-            format!("longer than {MAX_PATH_LEN} entries"),
+            format_args!("longer than {MAX_PATH_LEN} entries"),
         ));
     }
     for (k, item) in items.iter().enumerate() {
-        path_entry(item, &Seg::Idx(&at_path, k))?;
+        path_entry(item, &at_path.index(k))?;
     }
     Ok(items)
 }

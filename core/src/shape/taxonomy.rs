@@ -4,12 +4,17 @@ use std::borrow::Cow;
 
 use rustc_hash::FxHashMap;
 
-use super::raw::{self, Ctx, Doc, Key, Obj, Seg};
+use super::schema::{fail, Ctx, Item, Key, Obj};
 use super::{
-    input_label, list_task, node_info, parse_path, path_entry, record_body, Body, EntryRef,
+    list_task, node_info, parse_path, path_entry, read_doc, record_body, Body, EntryRef,
     MAX_PATH_LEN,
 };
-use crate::error::{Error, Result};
+use crate::error::{ErrorKind, Result};
+use crate::json::lexer::read_all;
+use crate::json::path::Path;
+use crate::json::raw::{self, str_of, Doc};
+use crate::json::type_name;
+use crate::json::write::{push_json_str, quoted};
 
 /// The `format` field of [`TaskTaxonomy::to_json`].
 pub const TAXONOMY_FORMAT: &str = "task-profiles/taxonomy";
@@ -81,10 +86,7 @@ impl PathEntry {
         PathEntry {
             kind: EntryKind::Group,
             id: id.into_owned(),
-            name: obj
-                .raw(Key::Name)
-                .and_then(raw::json_str)
-                .map(Cow::into_owned),
+            name: obj.raw(Key::Name).and_then(str_of).map(Cow::into_owned),
             // Keys and raw values come from `str`s; separators are ASCII.
             members: String::from_utf8(members).unwrap_or_default(),
         }
@@ -118,9 +120,9 @@ impl PathEntry {
 /// ## Persisted form ([`TaskTaxonomy::to_json`], version 1)
 /// ```json
 /// {"format": "task-profiles/taxonomy", "version": 1, "conflicts": 0,
-///  "tasks": [{"task_id": "write-unit-tests",
-///             "path": [{"node_id": "software-development", "name": "Software development"},
-///                      {"node_id": "code-quality", "name": "Code quality"}]}]}
+///  "tasks": [{"task_id": "reconcile-supplier-invoices",
+///             "path": [{"node_id": "finance-operations", "name": "Finance operations"},
+///                      {"node_id": "accounts-payable", "name": "Accounts payable"}]}]}
 /// ```
 /// `tasks` is in the order the tasks were first learned; a path entry is a group node without
 /// `children` (any fields) or a parent task `{"task_id": ...}`. The form is lossless:
@@ -143,34 +145,32 @@ impl TaskTaxonomy {
     /// `InvalidInput` error and leaves the taxonomy unchanged.
     pub fn learn_json(&mut self, json: &[u8]) -> Result<()> {
         let mut seen = Vec::new();
-        match raw::parse_doc(json, Ctx::Record, Ctx::Record, input_label(json))? {
+        match read_doc(json)? {
             Doc::One(obj)
                 if !obj.has(Key::Tasks) && !obj.has(Key::Hierarchy) && obj.has(Key::Records) =>
             {
-                let page = Seg::Root("page");
-                let at = Seg::Key(&page, "records");
+                let at = Path::Page.key("records");
                 let Some(records) = obj.raw(Key::Records) else {
-                    return Err(raw::fail(&at, "expected an array"));
+                    return Err(fail(&at, "expected an array"));
                 };
                 let items = raw::parse_array(records, Ctx::Record, &at)?;
-                let root = Seg::Root("records");
                 for (i, item) in items.iter().enumerate() {
-                    let at = Seg::Idx(&root, i);
+                    let at = at.index(i);
                     learn_record(item.obj(&at)?, &at, &mut seen)?;
                 }
             }
-            Doc::One(obj) => learn_record(&obj, &Seg::Root("record"), &mut seen)?,
+            Doc::One(obj) => learn_record(&obj, &Path::Root("record"), &mut seen)?,
             Doc::Many(items) => {
-                let root = Seg::Root("records");
+                let root = Path::Root("records");
                 for (i, item) in items.iter().enumerate() {
-                    let at = Seg::Idx(&root, i);
+                    let at = root.index(i);
                     learn_record(item.obj(&at)?, &at, &mut seen)?;
                 }
             }
             Doc::Wrong(t) => {
-                return Err(Error::invalid_input(
-                    "record",
-                    format!("expected a record, an array of records or a page, found {t}"),
+                return Err(fail(
+                    &Path::Root("record"),
+                    format_args!("expected a record, an array of records or a page, found {t}"),
                 ))
             }
         }
@@ -234,8 +234,7 @@ impl TaskTaxonomy {
                 out.push(',');
             }
             out.push_str("{\"task_id\":");
-            // Serialising a string cannot fail.
-            out.push_str(&serde_json::to_string(id).unwrap_or_default());
+            push_json_str(&mut out, id);
             out.push_str(",\"path\":[");
             for (k, entry) in path.iter().enumerate() {
                 if k > 0 {
@@ -255,110 +254,87 @@ impl TaskTaxonomy {
     /// path entry, a path longer than [`MAX_PATH_LEN`](super::MAX_PATH_LEN) or a task listed twice
     /// is an `InvalidInput` error naming the place (`taxonomy.tasks[3].path[1]: ...`).
     pub fn from_json(json: &str) -> Result<TaskTaxonomy> {
-        // Read with the shape parser (raw members) rather than derived serde impls, reporting
-        // what the derives reported: `taxonomy: invalid JSON: missing field ...`.
-        let invalid =
-            |problem: String| Error::invalid_input("taxonomy", format!("invalid JSON: {problem}"));
-        let top = match raw::parse_doc(json.as_bytes(), Ctx::Flat, Ctx::Flat, "taxonomy")? {
+        let root = Path::Root("taxonomy");
+        let top = read_all(json.as_bytes(), &root, ErrorKind::InvalidInput, |lx| {
+            raw::doc(lx, Ctx::Flat, Ctx::Flat)
+        })?;
+        let top = match top {
             Doc::One(obj) => obj,
-            Doc::Many(_) => {
-                return Err(invalid(
-                    "invalid type: sequence, expected struct Head".into(),
-                ))
-            }
+            Doc::Many(_) => return Err(fail(&root, "expected an object, found an array")),
             Doc::Wrong(t) => {
-                return Err(invalid(format!("invalid type: {t}, expected struct Head")))
+                return Err(fail(&root, format_args!("expected an object, found {t}")))
             }
         };
-        // Where serde stood when it found a field missing: the top-level object's `}`.
-        let at_end = || {
-            let end = json.trim_end().len().saturating_sub(1);
-            let before = &json[..end];
-            let line = before.matches('\n').count() + 1;
-            let column = end - before.rfind('\n').map_or(0, |p| p + 1) + 1;
-            format!(" at line {line} column {column}")
-        };
-        let format = member(&top, "format")?;
-        let version = member(&top, "version")?
-            .filter(|v| *v != "null")
-            .map(|v| as_u64(v).map_err(invalid))
-            .transpose()?;
-        if format.and_then(raw::json_str).as_deref() != Some(TAXONOMY_FORMAT) {
-            return Err(Error::invalid_input(
-                "taxonomy.format",
-                format!("expected {TAXONOMY_FORMAT:?} (this is not a task taxonomy)"),
+        if member(&top, "format").and_then(str_of).as_deref() != Some(TAXONOMY_FORMAT) {
+            return Err(fail(
+                &root.key("format"),
+                format_args!(
+                    "expected {} (this is not a task taxonomy)",
+                    quoted(TAXONOMY_FORMAT)
+                ),
             ));
         }
-        match version {
-            Some(TAXONOMY_VERSION) => {}
-            Some(v) => {
-                return Err(Error::invalid_input(
-                    "taxonomy.version",
-                    format!(
+        match member(&top, "version").filter(|v| *v != "null") {
+            None => return Err(fail(&root, "missing \"version\"")),
+            Some(v) => match as_u64(v, &root.key("version"))? {
+                TAXONOMY_VERSION => {}
+                v => {
+                    return Err(fail(
+                        &root.key("version"),
+                        format_args!(
                         "unsupported version {v} (this library reads version {TAXONOMY_VERSION})"
                     ),
-                ))
-            }
-            None => return Err(Error::invalid_input("taxonomy", "missing \"version\"")),
+                    ))
+                }
+            },
         }
-        let conflicts = match member(&top, "conflicts")? {
-            Some(v) => as_u64(v).map_err(invalid)?,
-            None => return Err(invalid(format!("missing field `conflicts`{}", at_end()))),
+        let conflicts = match member(&top, "conflicts") {
+            Some(v) => as_u64(v, &root.key("conflicts"))?,
+            None => return Err(fail(&root, "missing \"conflicts\"")),
         };
-        let Some(tasks) = member(&top, "tasks")? else {
-            return Err(invalid(format!("missing field `tasks`{}", at_end())));
+        let Some(tasks) = member(&top, "tasks") else {
+            return Err(fail(&root, "missing \"tasks\""));
         };
         let mut out = TaskTaxonomy {
             conflicts,
             ..TaskTaxonomy::default()
         };
-        let root = Seg::Root("taxonomy");
-        let at_tasks = Seg::Key(&root, "tasks");
+        let at_tasks = root.key("tasks");
         for (i, task) in raw::parse_array(tasks, Ctx::ListTask, &at_tasks)?
             .iter()
             .enumerate()
         {
-            let at_task = Seg::Idx(&at_tasks, i);
+            let at_task = at_tasks.index(i);
             let task = task.obj(&at_task)?;
-            let task_id = match member(task, "task_id")? {
-                Some(raw_id) => raw::json_str(raw_id).ok_or_else(|| {
-                    invalid(format!(
-                        "invalid type: {}, expected a string",
-                        raw::type_name(raw_id)
-                    ))
-                })?,
-                None => return Err(invalid("missing field `task_id`".into())),
+            let Some(raw_id) = task.raw(Key::TaskId) else {
+                return Err(fail(&at_task, "missing \"task_id\""));
             };
-            let Some(raw_path) = member(task, "path")? else {
-                return Err(invalid("missing field `path`".into()));
+            let Some(task_id) = str_of(raw_id) else {
+                return Err(fail(
+                    &at_task.key("task_id"),
+                    format_args!("expected a string, found {}", type_name(raw_id)),
+                ));
+            };
+            let Some(raw_path) = task.raw(Key::Path) else {
+                return Err(fail(&at_task, "missing \"path\""));
             };
             if out.index.contains_key(task_id.as_ref()) {
-                return Err(raw::fail(
-                    &Seg::Key(&at_task, "task_id"),
-                    format!("task {:?} is listed twice", task_id),
+                return Err(fail(
+                    &at_task.key("task_id"),
+                    format_args!("task {} is listed twice", quoted(&task_id)),
                 ));
             }
-            let at_path = Seg::Key(&at_task, "path");
-            let entries = match raw::parse_array(raw_path, Ctx::Flat, &at_path) {
-                Ok(entries) => entries,
-                Err(_) => {
-                    return Err(invalid(format!(
-                        "invalid type: {}, expected a sequence",
-                        raw::type_name(raw_path)
-                    )))
-                }
-            };
+            let at_path = at_task.key("path");
+            let entries = raw::parse_array(raw_path, Ctx::Flat, &at_path)?;
             if entries.len() > MAX_PATH_LEN {
-                return Err(raw::fail(
+                return Err(fail(
                     &at_path,
-                    format!("longer than {MAX_PATH_LEN} entries"),
+                    format_args!("longer than {MAX_PATH_LEN} entries"),
                 ));
             }
             let mut path = Vec::with_capacity(entries.len());
             for (k, entry) in entries.iter().enumerate() {
-                let at_entry = Seg::Idx(&at_path, k);
-                entry.obj(&at_entry)?;
-                path.push(PathEntry::from_ref(&path_entry(entry, &at_entry)?));
+                path.push(PathEntry::from_ref(&path_entry(entry, &at_path.index(k))?));
             }
             out.learn(task_id, path);
         }
@@ -366,53 +342,55 @@ impl TaskTaxonomy {
     }
 }
 
-/// The raw value of the member `name` of a taxonomy object (`None` when absent); a duplicate is
-/// an error, as with serde's derives.
-fn member<'a>(obj: &Obj<'a>, name: &str) -> Result<Option<&'a str>> {
+/// The raw value of the member `name` of a taxonomy object (`None` when absent); a repeated
+/// member keeps its last value, as `JSON.parse` has it.
+fn member<'a>(obj: &Obj<'a>, name: &str) -> Option<&'a str> {
     let mut found = None;
     for m in &obj.members {
-        if m.raw_key.len() == name.len() + 2 && &m.raw_key[1..m.raw_key.len() - 1] == name {
-            if found.is_some() {
-                return Err(Error::invalid_input(
-                    "taxonomy",
-                    format!("invalid JSON: duplicate field `{name}`"),
-                ));
-            }
+        if str_of(m.raw_key).as_deref() == Some(name) {
             found = match &m.val {
                 raw::Val::Raw(raw) => Some(*raw),
                 _ => None,
             };
         }
     }
-    Ok(found)
+    found
 }
 
-/// A `u64` member, with serde's wording when it is not one.
-fn as_u64(v: &str) -> std::result::Result<u64, String> {
-    v.parse::<u64>()
-        .map_err(|_| format!("invalid type: {}, expected u64", raw::type_name(v)))
+/// A count member at `at`.
+fn as_u64(v: &str, at: &Path) -> Result<u64> {
+    v.parse::<u64>().map_err(|_| {
+        let found = match type_name(v) {
+            "a number" => v,
+            t => t,
+        };
+        fail(
+            at,
+            format_args!("expected a non-negative integer, found {found}"),
+        )
+    })
 }
 
 /// Collects what one record teaches.
 fn learn_record<'a>(
     rec: &Obj<'a>,
-    at: &Seg,
+    at: &Path,
     seen: &mut Vec<(Cow<'a, str>, Vec<PathEntry>)>,
 ) -> Result<()> {
     match record_body(rec, at)? {
         Body::List(items) => {
-            let at_tasks = Seg::Key(at, "tasks");
+            let at_tasks = Path::Key(at, "tasks");
             for (j, item) in items.iter().enumerate() {
-                let at_task = Seg::Idx(&at_tasks, j);
+                let at_task = Path::Index(&at_tasks, j);
                 let task = list_task(item.obj(&at_task)?, &at_task)?;
                 let Some(raw_path) = task.path else { continue };
                 let entries = parse_path(raw_path, &at_task)?;
-                let at_path = Seg::Key(&at_task, "path");
+                let at_path = Path::Key(&at_task, "path");
                 let mut path = Vec::with_capacity(entries.len());
                 for (k, entry) in entries.iter().enumerate() {
                     path.push(PathEntry::from_ref(&path_entry(
                         entry,
-                        &Seg::Idx(&at_path, k),
+                        &Path::Index(&at_path, k),
                     )?));
                 }
                 seen.push((task.id, path));
@@ -420,20 +398,20 @@ fn learn_record<'a>(
         }
         Body::Hierarchy(items) => {
             let mut stack = Vec::new();
-            learn_nodes(items, &Seg::Key(at, "hierarchy"), &mut stack, seen)?;
+            learn_nodes(items, &Path::Key(at, "hierarchy"), &mut stack, seen)?;
         }
     }
     Ok(())
 }
 
 fn learn_nodes<'a>(
-    items: &[raw::Item<'a>],
-    at: &Seg,
+    items: &[Item<'a>],
+    at: &Path,
     stack: &mut Vec<PathEntry>,
     seen: &mut Vec<(Cow<'a, str>, Vec<PathEntry>)>,
 ) -> Result<()> {
     for (i, item) in items.iter().enumerate() {
-        let at = Seg::Idx(at, i);
+        let at = Path::Index(at, i);
         let obj = item.obj(&at)?;
         let info = node_info(obj, &at)?;
         let entry = match info.task {
@@ -445,21 +423,9 @@ fn learn_nodes<'a>(
         };
         if let Some(children) = info.children {
             stack.push(entry);
-            learn_nodes(children, &Seg::Key(&at, "children"), stack, seen)?;
+            learn_nodes(children, &Path::Key(&at, "children"), stack, seen)?;
             stack.pop();
         }
     }
     Ok(())
-}
-
-/// The statistics tree places tasks by the names of their enclosing groups.
-impl crate::stats::TaskPlacement for TaskTaxonomy {
-    fn path_names(&self, task_id: &str) -> Option<Vec<String>> {
-        self.path_of(task_id).map(|path| {
-            path.iter()
-                .filter(|e| e.is_group())
-                .map(|e| e.name().or(e.node_id()).unwrap_or_default().to_string())
-                .collect()
-        })
-    }
 }

@@ -5,29 +5,31 @@ use std::collections::hash_map::Entry;
 
 use rustc_hash::FxHashMap;
 
-use super::raw::{self, Item, Key, Obj, Seg};
+use super::schema::{Item, Key, Obj};
 use super::{
     group_by, list_task, node_info, parse_path, path_entry, Body, ConvertOptions, EntryRef,
 };
 use crate::error::Result;
+use crate::json::path::Path;
+use crate::json::raw;
 
 /// Writes `rec` in hierarchy shape.
 pub(crate) fn record(
     rec: &Obj,
     body: Body,
-    at: &Seg,
+    at: &Path,
     opts: &ConvertOptions,
     out: &mut Vec<u8>,
 ) -> Result<()> {
     match body {
         Body::Hierarchy(items) if opts.group_by.is_empty() => {
-            check_nodes(items, &Seg::Key(at, "hierarchy"))?;
+            check_nodes(items, &Path::Key(at, "hierarchy"))?;
             raw::write_obj(out, rec, |_| false);
             Ok(())
         }
         Body::Hierarchy(items) => {
             let mut tasks = Vec::new();
-            collect_tasks(items, &Seg::Key(at, "hierarchy"), &mut tasks)?;
+            collect_tasks(items, &Path::Key(at, "hierarchy"), &mut tasks)?;
             let mut b = Builder::new();
             let mut steps = Vec::with_capacity(opts.group_by.len());
             for task in tasks {
@@ -38,12 +40,12 @@ pub(crate) fn record(
             Ok(())
         }
         Body::List(items) => {
-            let at_tasks = Seg::Key(at, "tasks");
+            let at_tasks = Path::Key(at, "tasks");
             // First the paths, parsed and checked, so that the groups can borrow from them.
             let mut tasks = Vec::with_capacity(items.len());
             let mut paths = Vec::new();
             for (j, item) in items.iter().enumerate() {
-                let at_task = Seg::Idx(&at_tasks, j);
+                let at_task = Path::Index(&at_tasks, j);
                 let obj = item.obj(&at_task)?;
                 let task = list_task(obj, &at_task)?;
                 let path = match task.path {
@@ -64,7 +66,7 @@ pub(crate) fn record(
                 } else if let Some(p) = path {
                     for item in &paths[p] {
                         // Checked by `parse_path`.
-                        let at = Seg::Root("path");
+                        let at = Path::Root("path");
                         steps.push(match path_entry(item, &at)? {
                             EntryRef::Group { id, obj } => Step::Group {
                                 id,
@@ -128,21 +130,21 @@ fn group_steps<'r>(task: &'r Obj<'r>, opts: &ConvertOptions, steps: &mut Vec<Ste
 }
 
 /// Checks every node of a tree.
-fn check_nodes(items: &[Item], at: &Seg) -> Result<()> {
+fn check_nodes(items: &[Item], at: &Path) -> Result<()> {
     for (i, item) in items.iter().enumerate() {
-        let at = Seg::Idx(at, i);
+        let at = Path::Index(at, i);
         let info = node_info(item.obj(&at)?, &at)?;
         if let Some(children) = info.children {
-            check_nodes(children, &Seg::Key(&at, "children"))?;
+            check_nodes(children, &Path::Key(&at, "children"))?;
         }
     }
     Ok(())
 }
 
 /// The task nodes of a tree, pre-order.
-fn collect_tasks<'r>(items: &'r [Item<'r>], at: &Seg, out: &mut Vec<TaskRef<'r>>) -> Result<()> {
+fn collect_tasks<'r>(items: &'r [Item<'r>], at: &Path, out: &mut Vec<TaskRef<'r>>) -> Result<()> {
     for (i, item) in items.iter().enumerate() {
-        let at = Seg::Idx(at, i);
+        let at = Path::Index(at, i);
         let obj = item.obj(&at)?;
         let info = node_info(obj, &at)?;
         if let Some((id, _)) = info.task {
@@ -153,7 +155,7 @@ fn collect_tasks<'r>(items: &'r [Item<'r>], at: &Seg, out: &mut Vec<TaskRef<'r>>
             });
         }
         if let Some(children) = info.children {
-            collect_tasks(children, &Seg::Key(&at, "children"), out)?;
+            collect_tasks(children, &Path::Key(&at, "children"), out)?;
         }
     }
     Ok(())

@@ -1,14 +1,16 @@
 //! Records to list shape: hierarchy nodes flattened pre-order, list records passed through.
 
-use super::raw::{self, Item, Key, Obj, Seg};
+use super::schema::{Item, Key, Obj};
 use super::{list_task, node_info, Body};
 use crate::error::Result;
+use crate::json::path::Path;
+use crate::json::raw;
 
 /// Writes `rec` in list shape. `path` is scratch space for the rendered ancestry.
 pub(crate) fn record(
     rec: &Obj,
     body: Body,
-    at: &Seg,
+    at: &Path,
     keep_path: bool,
     path: &mut Vec<u8>,
     out: &mut Vec<u8>,
@@ -28,13 +30,13 @@ pub(crate) fn record(
                     keep_path,
                     first: true,
                 };
-                w.nodes(items, &Seg::Key(at, "hierarchy"))?;
+                w.nodes(items, &Path::Key(at, "hierarchy"))?;
                 out.push(b']');
             }
             (Key::Tasks, Body::List(items)) => {
-                let at_tasks = Seg::Key(at, "tasks");
+                let at_tasks = Path::Key(at, "tasks");
                 for (j, item) in items.iter().enumerate() {
-                    let at_task = Seg::Idx(&at_tasks, j);
+                    let at_task = Path::Index(&at_tasks, j);
                     list_task(item.obj(&at_task)?, &at_task)?;
                 }
                 raw::write_member(out, m);
@@ -55,9 +57,9 @@ struct Flatten<'w> {
 }
 
 impl Flatten<'_> {
-    fn nodes(&mut self, items: &[Item], at: &Seg) -> Result<()> {
+    fn nodes(&mut self, items: &[Item], at: &Path) -> Result<()> {
         for (i, item) in items.iter().enumerate() {
-            let at = Seg::Idx(at, i);
+            let at = Path::Index(at, i);
             let obj = item.obj(&at)?;
             let info = node_info(obj, &at)?;
             let mark = self.path.len();
@@ -70,14 +72,14 @@ impl Flatten<'_> {
                         self.path.extend_from_slice(raw_id.as_bytes());
                         self.path.push(b'}');
                     }
-                    self.nodes(children, &Seg::Key(&at, "children"))?;
+                    self.nodes(children, &Path::Key(&at, "children"))?;
                 }
             } else if let Some(children) = info.children {
                 if self.keep_path {
                     self.enter();
                     raw::write_obj(self.path, obj, |k| k == Key::Children);
                 }
-                self.nodes(children, &Seg::Key(&at, "children"))?;
+                self.nodes(children, &Path::Key(&at, "children"))?;
             }
             self.path.truncate(mark);
         }

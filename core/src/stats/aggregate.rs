@@ -12,11 +12,10 @@ use rustc_hash::FxHashMap;
 
 use super::exact_sum::ExactSum;
 use super::parse::{Scratch, TaskEv};
+use crate::page::Dimension;
 
 /// `validation_state` of the tasks every aggregate but the state counts leaves out.
 pub(crate) const REJECTED: &str = "rejected";
-/// `ai_impact.level` used when a task has no AI impact level.
-pub(crate) const UNKNOWN_LEVEL: &str = "unknown";
 
 /// Byte equality 8 bytes at a time. Why not `==`: in wasm `==` on slices calls a byte-wise
 /// `memcmp`, which showed up at 7% of `add_page`; ids and names are compared for every task.
@@ -285,7 +284,7 @@ impl Agg {
             }
             let (level, _) = self
                 .levels
-                .intern(t.level.as_deref().unwrap_or(UNKNOWN_LEVEL));
+                .intern(t.level.as_deref().unwrap_or(Dimension::UNKNOWN));
             let (task, new) = self.task_ids.intern(&t.id);
             if new {
                 self.tasks.push(TaskAgg::new(&t.name));

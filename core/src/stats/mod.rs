@@ -20,8 +20,7 @@
 
 mod aggregate;
 mod exact_sum;
-pub(crate) mod parse;
-pub(crate) use persist::push_json_str;
+mod parse;
 mod persist;
 mod summary;
 mod tree;
@@ -31,10 +30,10 @@ mod tree;
 mod tests;
 
 pub use summary::{AiImpactStats, Summary, TasksPerEmployee, TopSkill, TopTask, WeeklyHours};
-pub use tree::{Dimension, TaskPlacement, TreeBy, TreeNode, ROOT_NAME};
+pub use tree::{TaskPlacement, TreeBy, TreeNode, ROOT_NAME};
 
-use crate::error::Result;
-use crate::export::{Field, PageEnvelope};
+use crate::error::{ErrorKind, Result};
+use crate::page::{read_page_with, read_records, PageEnvelope};
 
 /// Default number of entries in `topTasks` and `topSkills`.
 pub const DEFAULT_TOP_N: usize = 20;
@@ -67,32 +66,29 @@ impl TaskStats {
     }
 
     /// Adds the records of one export page, given as the raw response body
-    /// (`{"has_next", ..., "records": [...]}`); records may be of either shape.
+    /// (`{"has_next", ..., "records": [...]}`) by the caller; records may be of either shape.
     ///
-    /// Errors (kind `InvalidInput`, message starting with the JSON path such as
+    /// The page is read as every page reader reads it (see [`crate::page`]); errors (kind
+    /// `InvalidInput`, message starting with the JSON path such as
     /// `records[3].tasks[0].weekly_hours`) leave the aggregate unchanged.
     pub fn add_page(&mut self, body: &[u8]) -> Result<()> {
         let mut scratch = parse::Scratch::default();
-        parse::parse_page(body, &mut scratch)?;
+        read_page_with(body, &mut scratch, ErrorKind::InvalidInput)?;
         self.agg.apply(&scratch);
         Ok(())
     }
 
-    /// Adds one export page whose envelope `check` accepts, reading the body once: the envelope
-    /// (`has_next`, `next_starting_after`, the number of records) is read on the way. Nothing is
-    /// counted when the body fails to parse or `check` refuses the page.
+    /// Adds one export page from the server whose envelope `check` accepts, reading the body
+    /// once: the envelope (`has_next`, `next_starting_after`, the number of records) is read on
+    /// the way. Nothing is counted when the body is refused (an error of kind `Protocol`: the
+    /// server broke the contract) or `check` refuses the page (its error, as it is).
     pub fn add_checked_page<T>(
         &mut self,
         body: &[u8],
         check: impl FnOnce(PageEnvelope) -> Result<T>,
     ) -> Result<T> {
         let mut scratch = parse::Scratch::default();
-        parse::parse_page(body, &mut scratch)?;
-        let envelope = PageEnvelope {
-            has_next: std::mem::take(&mut scratch.has_next),
-            next_starting_after: std::mem::take(&mut scratch.next_starting_after),
-            records: Field::Value(scratch.records.len()),
-        };
+        let envelope = read_page_with(body, &mut scratch, ErrorKind::Protocol)?;
         let checked = check(envelope)?;
         self.agg.apply(&scratch);
         Ok(checked)
@@ -104,7 +100,7 @@ impl TaskStats {
     /// leave the aggregate unchanged.
     pub fn add_records(&mut self, json: &[u8]) -> Result<()> {
         let mut scratch = parse::Scratch::default();
-        parse::parse_records(json, &mut scratch)?;
+        read_records(json, &mut scratch, ErrorKind::InvalidInput)?;
         self.agg.apply(&scratch);
         Ok(())
     }

@@ -6,12 +6,13 @@
 //!
 //! Written and read by hand rather than with derived serde impls: the derives (and the sorted
 //! maps they serialise from) cost tens of KB of wasm for a cold path. The text is exactly what
-//! `serde_json` writes for the documented shape; reading walks a `serde_json::Value` and reports
-//! the problems serde would, with the same wording (`missing field`, `unknown field`, `invalid type`).
+//! `serde_json` writes for the documented shape; reading walks a [`Value`] and names the place
+//! of every problem by its path (`stats.tasks[3].cells[0].employees`).
 
 use rustc_hash::FxHashSet;
 use std::cmp::Ordering;
 
+use crate::json::write::{field_str, field_u64, key, push_json_str, push_u64, quoted};
 use crate::json::{Map, Value};
 
 use super::aggregate::{sort_indices, Agg, Interner, SkillAgg, TaskAgg, REJECTED};
@@ -32,91 +33,6 @@ fn order(n: usize, cmp: &mut dyn FnMut(u32, u32) -> Ordering) -> Vec<u32> {
     idx
 }
 
-/// Appends `s` as a JSON string, escaped exactly as `serde_json` does.
-pub(crate) fn push_json_str(out: &mut String, s: &str) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    out.push('"');
-    let bytes = s.as_bytes();
-    let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        let esc = match b {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            b'\n' => "\\n",
-            b'\r' => "\\r",
-            b'\t' => "\\t",
-            0x08 => "\\b",
-            0x0c => "\\f",
-            0..=0x1f => "",
-            _ => continue,
-        };
-        out.push_str(&s[start..i]);
-        if esc.is_empty() {
-            out.push_str("\\u00");
-            out.push(HEX[(b >> 4) as usize] as char);
-            out.push(HEX[(b & 15) as usize] as char);
-        } else {
-            out.push_str(esc);
-        }
-        start = i + 1;
-    }
-    out.push_str(&s[start..]);
-    out.push('"');
-}
-
-pub(crate) fn push_u64(out: &mut String, n: u64) {
-    out.push_str(itoa_u64(n).as_str());
-}
-
-/// Decimal digits of `n` (no `fmt` machinery).
-fn itoa_u64(mut n: u64) -> Digits {
-    let mut d = Digits {
-        buf: [0; 20],
-        start: 20,
-    };
-    loop {
-        d.start -= 1;
-        d.buf[d.start] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    d
-}
-
-struct Digits {
-    buf: [u8; 20],
-    start: usize,
-}
-
-impl Digits {
-    fn as_str(&self) -> &str {
-        // Only ASCII digits are ever written.
-        std::str::from_utf8(&self.buf[self.start..]).unwrap_or_default()
-    }
-}
-
-/// `,"key":` (without the comma for the first member, which the caller writes with `{`).
-pub(crate) fn key(out: &mut String, k: &str) {
-    if !out.ends_with('{') {
-        out.push(',');
-    }
-    out.push('"');
-    out.push_str(k);
-    out.push_str("\":");
-}
-
-pub(crate) fn field_u64(out: &mut String, k: &str, n: u64) {
-    key(out, k);
-    push_u64(out, n);
-}
-
-pub(crate) fn field_str(out: &mut String, k: &str, s: &str) {
-    key(out, k);
-    push_json_str(out, s);
-}
-
 /// A JSON object of `names[k]: n`, keys ascending (as a sorted map serialises).
 fn push_named_map(out: &mut String, pairs: &[(u32, u64)], names: &Interner) {
     let idx = order(pairs.len(), &mut |x, y| {
@@ -135,13 +51,6 @@ fn push_named_map(out: &mut String, pairs: &[(u32, u64)], names: &Interner) {
         push_u64(out, n);
     }
     out.push('}');
-}
-
-/// `,"key":x` with `x` written as `serde_json` writes an `f64` (shortest round-trip; `null`
-/// when not finite).
-pub(crate) fn field_f64(out: &mut String, k: &str, x: f64) {
-    key(out, k);
-    out.push_str(&serde_json::to_string(&x).unwrap_or_default());
 }
 
 fn hex(out: &mut String, x: f64) {
@@ -264,106 +173,90 @@ fn bad(path: &str, problem: impl std::fmt::Display) -> Error {
     Error::invalid_input(path, problem)
 }
 
-/// A problem serde would report for the whole document (`stats: …`).
-#[cold]
-#[inline(never)]
-fn doc_err(problem: String) -> Error {
-    Error::invalid_input("stats", problem)
-}
-
-/// serde's wording for an unexpected JSON value.
-fn unexpected(v: &Value) -> String {
+/// A value as a message shows what was found: the number itself, or the JSON type.
+fn found(v: &Value) -> String {
     match v {
-        Value::Null => "null".to_owned(),
-        Value::Bool(b) => format!("boolean `{b}`"),
-        Value::Number(n) if n.is_f64() => format!("floating point `{n}`"),
-        Value::Number(n) => format!("integer `{n}`"),
-        Value::String(s) => format!("string {s:?}"),
-        Value::Array(_) => "sequence".to_owned(),
-        Value::Object(_) => "map".to_owned(),
+        Value::Number(n) => n.to_string(),
+        other => other.type_name().to_owned(),
     }
 }
 
 #[cold]
 #[inline(never)]
-fn invalid_type(v: &Value, expected: &str) -> Error {
-    doc_err(format!(
-        "invalid type: {}, expected {expected}",
-        unexpected(v)
-    ))
+fn wrong(v: &Value, path: &str, expected: &str) -> Error {
+    bad(
+        path,
+        format_args!("expected {expected}, found {}", found(v)),
+    )
 }
 
-fn as_u64(v: &Value) -> Result<u64> {
-    match v {
-        Value::Number(n) => match n.as_u64() {
-            Some(x) => Ok(x),
-            None if n.is_i64() => Err(doc_err(format!(
-                "invalid value: integer `{n}`, expected u64"
-            ))),
-            None => Err(invalid_type(v, "u64")),
-        },
-        _ => Err(invalid_type(v, "u64")),
-    }
+fn as_u64(v: &Value, path: &str) -> Result<u64> {
+    v.as_u64()
+        .ok_or_else(|| wrong(v, path, "a non-negative integer"))
 }
 
-fn as_str(v: &Value) -> Result<&str> {
-    v.as_str().ok_or_else(|| invalid_type(v, "a string"))
+fn as_str<'v>(v: &'v Value, path: &str) -> Result<&'v str> {
+    v.as_str().ok_or_else(|| wrong(v, path, "a string"))
 }
 
-fn as_array(v: &Value) -> Result<&[Value]> {
+fn as_array<'v>(v: &'v Value, path: &str) -> Result<&'v [Value]> {
     match v {
         Value::Array(a) => Ok(a),
-        _ => Err(invalid_type(v, "a sequence")),
+        _ => Err(wrong(v, path, "an array")),
     }
 }
 
-/// The members of a struct-shaped object (one non-generic walk, `members_dyn`, for every `N`): unknown members are refused, members are returned in
-/// `fields` order, and a missing one is reported as such.
+/// The members of an object at `path` with exactly the members `fields` (one non-generic walk,
+/// `members_dyn`, for every `N`), in `fields` order.
 fn members<'v, const N: usize>(
     v: &'v Value,
-    name: &str,
+    path: &str,
     fields: &[&str; N],
 ) -> Result<[&'v Value; N]> {
     let map = match v {
         Value::Object(m) => m,
-        _ => return Err(invalid_type(v, &format!("struct {name}"))),
+        _ => return Err(wrong(v, path, "an object")),
     };
     let mut out = [&Value::Null; N];
-    members_dyn(map, fields, &mut out)?;
+    members_dyn(map, path, fields, &mut out)?;
     Ok(out)
 }
 
-fn members_dyn<'v>(map: &'v Map, fields: &[&str], out: &mut [&'v Value]) -> Result<()> {
+fn members_dyn<'v>(map: &'v Map, path: &str, fields: &[&str], out: &mut [&'v Value]) -> Result<()> {
     let mut seen = vec![false; fields.len()];
-    for (k, v) in map {
+    for (k, v) in map.iter() {
         match fields.iter().position(|f| f == k) {
             Some(i) => {
                 out[i] = v;
                 seen[i] = true;
             }
             None => {
-                let list: Vec<String> = fields.iter().map(|f| format!("`{f}`")).collect();
-                return Err(doc_err(format!(
-                    "unknown field `{k}`, expected one of {}",
-                    list.join(", ")
-                )));
+                let list: Vec<String> = fields.iter().map(|f| quoted(f)).collect();
+                return Err(bad(
+                    path,
+                    format_args!(
+                        "unknown member {} (the members are {})",
+                        quoted(k),
+                        list.join(", ")
+                    ),
+                ));
             }
         }
     }
     match seen.iter().position(|s| !s) {
-        Some(i) => Err(doc_err(format!("missing field `{}`", fields[i]))),
+        Some(i) => Err(bad(path, format_args!("missing {}", quoted(fields[i])))),
         None => Ok(()),
     }
 }
 
-/// A `{name: count}` object, in key order.
-fn count_map(v: &Value) -> Result<Vec<(&str, u64)>> {
+/// A `{name: count}` object at `path`, in key order.
+fn count_map<'v>(v: &'v Value, path: &str) -> Result<Vec<(&'v str, u64)>> {
     match v {
         Value::Object(m) => m
             .iter()
-            .map(|(k, n)| Ok((k.as_str(), as_u64(n)?)))
+            .map(|(k, n)| Ok((k.as_str(), as_u64(n, &format!("{path}.{k}"))?)))
             .collect(),
-        _ => Err(invalid_type(v, "a map")),
+        _ => Err(wrong(v, path, "an object")),
     }
 }
 
@@ -371,8 +264,7 @@ fn count_map(v: &Value) -> Result<Vec<(&str, u64)>> {
 pub(crate) fn from_json(json: &str) -> Result<(Agg, usize)> {
     // The envelope first, so that another format or version is named as such rather than
     // reported as whichever field happens not to match.
-    let value: Value =
-        crate::json::from_str(json).map_err(|e| bad("stats", format!("not JSON: {e}")))?;
+    let value: Value = crate::json::from_str(json).map_err(|e| bad("stats", e))?;
     let obj = value
         .as_object()
         .ok_or_else(|| bad("stats", "expected a JSON object from TaskStats.toJSON()"))?;
@@ -381,13 +273,16 @@ pub(crate) fn from_json(json: &str) -> Result<(Agg, usize)> {
         Some(other) => {
             return Err(bad(
                 "stats.format",
-                format!("expected {FORMAT:?}, found {other:?}"),
+                format_args!("expected {}, found {}", quoted(FORMAT), quoted(other)),
             ))
         }
         None => {
             return Err(bad(
                 "stats.format",
-                format!("missing: expected {FORMAT:?} (is this the output of TaskStats.toJSON()?)"),
+                format_args!(
+                    "missing: expected {} (is this the output of TaskStats.toJSON()?)",
+                    quoted(FORMAT)
+                ),
             ))
         }
     }
@@ -404,7 +299,7 @@ pub(crate) fn from_json(json: &str) -> Result<(Agg, usize)> {
     let [_, _, top_n, employees, tpe, validation_states, source_event_types, tasks, skills] =
         members(
             &value,
-            "Doc",
+            "stats",
             &[
                 "format",
                 "version",
@@ -417,29 +312,31 @@ pub(crate) fn from_json(json: &str) -> Result<(Agg, usize)> {
                 "skills",
             ],
         )?;
-    let top_n = as_u64(top_n)?;
-    let doc_employees = as_u64(employees)?;
+    let top_n = as_u64(top_n, "stats.topN")?;
+    let doc_employees = as_u64(employees, "stats.employees")?;
     let mut tasks_per_employee = Vec::new();
-    for pair in as_array(tpe)? {
-        match as_array(pair).map_err(|_| invalid_type(pair, "a tuple of size 2"))? {
-            [k, n] => tasks_per_employee.push((as_u64(k)?, as_u64(n)?)),
+    for (i, pair) in as_array(tpe, "stats.tasksPerEmployee")?.iter().enumerate() {
+        let p = format!("stats.tasksPerEmployee[{i}]");
+        match as_array(pair, &p)? {
+            [k, n] => tasks_per_employee.push((
+                as_u64(k, &format!("{p}[0]"))?,
+                as_u64(n, &format!("{p}[1]"))?,
+            )),
             other => {
-                let expected = if other.len() > 2 {
-                    "fewer elements in array"
-                } else {
-                    "a tuple of size 2"
-                };
-                return Err(doc_err(format!(
-                    "invalid length {}, expected {expected}",
-                    other.len()
-                )));
+                return Err(bad(
+                    &p,
+                    format_args!(
+                        "expected [tasks, records] (2 numbers), found {} elements",
+                        other.len()
+                    ),
+                ))
             }
         }
     }
-    let validation_states = count_map(validation_states)?;
-    let source_event_types = count_map(source_event_types)?;
-    let tasks = as_array(tasks)?;
-    let skills = as_array(skills)?;
+    let validation_states = count_map(validation_states, "stats.validationStates")?;
+    let source_event_types = count_map(source_event_types, "stats.sourceEventTypes")?;
+    let tasks = as_array(tasks, "stats.tasks")?;
+    let skills = as_array(skills, "stats.skills")?;
 
     let mut a = Agg::default();
     let top_n = usize::try_from(top_n).map_err(|_| bad("stats.topN", "too large"))?;
@@ -477,9 +374,10 @@ pub(crate) fn from_json(json: &str) -> Result<(Agg, usize)> {
         a.event_counts[i as usize] = n;
     }
     for (i, t) in tasks.iter().enumerate() {
+        let p = format!("stats.tasks[{i}]");
         let [task_id, task, employees, level_employees, state_employees, cells] = members(
             t,
-            "DocTask",
+            &p,
             &[
                 "taskId",
                 "task",
@@ -489,19 +387,18 @@ pub(crate) fn from_json(json: &str) -> Result<(Agg, usize)> {
                 "cells",
             ],
         )?;
-        let task_id = as_str(task_id)?;
-        let task = as_str(task)?;
-        let employees = as_u64(employees)?;
-        let level_employees = count_map(level_employees)?;
-        let state_employees = count_map(state_employees)?;
-        let cells = as_array(cells)?;
+        let task_id = as_str(task_id, &format!("{p}.taskId"))?;
+        let task = as_str(task, &format!("{p}.task"))?;
+        let employees = as_u64(employees, &format!("{p}.employees"))?;
+        let level_employees = count_map(level_employees, &format!("{p}.levelEmployees"))?;
+        let state_employees = count_map(state_employees, &format!("{p}.stateEmployees"))?;
+        let cells = as_array(cells, &format!("{p}.cells"))?;
 
-        let p = format!("stats.tasks[{i}]");
         let (idx, new) = a.task_ids.intern(task_id);
         if !new {
             return Err(bad(
                 &format!("{p}.taskId"),
-                format!("duplicate {task_id:?}"),
+                format_args!("duplicate {}", quoted(task_id)),
             ));
         }
         if employees == 0 || cells.is_empty() {
@@ -528,9 +425,10 @@ pub(crate) fn from_json(json: &str) -> Result<(Agg, usize)> {
         }
         let mut seen = FxHashSet::default();
         for (j, c) in cells.iter().enumerate() {
+            let cp = format!("{p}.cells[{j}]");
             let [level, state, c_tasks, c_employees, with_hours, weekly_hours] = members(
                 c,
-                "DocCell",
+                &cp,
                 &[
                     "level",
                     "state",
@@ -540,17 +438,18 @@ pub(crate) fn from_json(json: &str) -> Result<(Agg, usize)> {
                     "weeklyHours",
                 ],
             )?;
-            let level = as_str(level)?;
-            let state = as_str(state)?;
-            let c_tasks = as_u64(c_tasks)?;
-            let c_employees = as_u64(c_employees)?;
-            let with_hours = as_u64(with_hours)?;
-            let weekly_hours = as_array(weekly_hours)?
+            let level = as_str(level, &format!("{cp}.level"))?;
+            let state = as_str(state, &format!("{cp}.state"))?;
+            let c_tasks = as_u64(c_tasks, &format!("{cp}.tasks"))?;
+            let c_employees = as_u64(c_employees, &format!("{cp}.employees"))?;
+            let with_hours = as_u64(with_hours, &format!("{cp}.tasksWithHours"))?;
+            let at_hours = format!("{cp}.weeklyHours");
+            let weekly_hours = as_array(weekly_hours, &at_hours)?
                 .iter()
-                .map(as_str)
+                .enumerate()
+                .map(|(k, h)| as_str(h, &format!("{at_hours}[{k}]")))
                 .collect::<Result<Vec<&str>>>()?;
 
-            let cp = format!("{p}.cells[{j}]");
             if state == REJECTED {
                 return Err(bad(&cp, "rejected tasks are not aggregated"));
             }
@@ -592,18 +491,18 @@ pub(crate) fn from_json(json: &str) -> Result<(Agg, usize)> {
     // Interning above may have added states seen only in cells; keep the counts aligned.
     a.state_counts.resize(a.states.len(), 0);
     for (i, s) in skills.iter().enumerate() {
-        let [skill_id, skill, s_tasks, s_employees] =
-            members(s, "DocSkill", &["skillId", "skill", "tasks", "employees"])?;
-        let skill_id = as_str(skill_id)?;
-        let skill = as_str(skill)?;
-        let s_tasks = as_u64(s_tasks)?;
-        let s_employees = as_u64(s_employees)?;
         let p = format!("stats.skills[{i}]");
+        let [skill_id, skill, s_tasks, s_employees] =
+            members(s, &p, &["skillId", "skill", "tasks", "employees"])?;
+        let skill_id = as_str(skill_id, &format!("{p}.skillId"))?;
+        let skill = as_str(skill, &format!("{p}.skill"))?;
+        let s_tasks = as_u64(s_tasks, &format!("{p}.tasks"))?;
+        let s_employees = as_u64(s_employees, &format!("{p}.employees"))?;
         let (_, new) = a.skill_ids.intern(skill_id);
         if !new {
             return Err(bad(
                 &format!("{p}.skillId"),
-                format!("duplicate {skill_id:?}"),
+                format_args!("duplicate {}", quoted(skill_id)),
             ));
         }
         if s_employees == 0 || s_employees > s_tasks {

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::aggregate::{sort_indices, Agg, REJECTED};
 use super::exact_sum::ExactSum;
-use super::persist::{field_f64, field_str, field_u64, key, push_json_str, push_u64};
+use crate::json::write::{field_f64, field_str, field_u64, key, push_json_str, push_u64};
 
 /// Organisation-wide figures over every record added (serialises to the camelCase JS shape).
 ///
@@ -53,6 +53,7 @@ pub struct TasksPerEmployee {
     pub p50: u64,
     /// Nearest-rank 90th percentile.
     pub p90: u64,
+    /// The most tasks any employee has.
     pub max: u64,
 }
 
@@ -82,6 +83,7 @@ pub struct WeeklyHours {
 #[derive(Serialize, Debug, Clone, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct TopTask {
+    /// The task's `task_id`.
     pub task_id: String,
     /// Display name: the smallest (by code point) of the names seen for this id.
     pub task: String,
@@ -95,6 +97,7 @@ pub struct TopTask {
 #[derive(Serialize, Debug, Clone, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct TopSkill {
+    /// The skill's `skill_id`.
     pub skill_id: String,
     /// Display name: the smallest (by code point) of the names seen for this id.
     pub skill: String,

@@ -6,54 +6,37 @@ use serde::Serialize;
 
 use rustc_hash::FxHashMap;
 
-use super::persist::{field_f64, field_str, field_u64, key};
+use crate::json::write::{field_f64, field_str, field_u64, key};
 
 use super::aggregate::{sort_indices, Agg, TaskAgg};
 use super::exact_sum::ExactSum;
-use crate::error::{Error, Result};
+use crate::page::Dimension;
+use crate::shape::TaskTaxonomy;
 
 /// Name of the root node.
 pub const ROOT_NAME: &str = "All tasks";
 
-/// A task dimension the tree can group by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Dimension {
-    /// `ai_impact.level` (`"unknown"` when absent).
-    AiImpactLevel,
-    /// `validation_state` (rejected tasks never appear).
-    ValidationState,
-}
-
-impl Dimension {
-    /// Parses the JS spelling (`"ai_impact_level"`, `"validation_state"`).
-    pub fn parse(s: &str) -> Result<Dimension> {
-        match s {
-            "ai_impact_level" => Ok(Dimension::AiImpactLevel),
-            "validation_state" => Ok(Dimension::ValidationState),
-            other => Err(Error::invalid_params(
-                "by",
-                format!("unknown dimension {other:?}; expected \"ai_impact_level\" or \"validation_state\""),
-            )),
-        }
-    }
-
-    /// The JS spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Dimension::AiImpactLevel => "ai_impact_level",
-            Dimension::ValidationState => "validation_state",
-        }
-    }
-}
-
 /// Where a task sits in a task taxonomy, for [`TreeBy::Taxonomy`].
 ///
-/// Kept as a trait so that the stats do not depend on how a taxonomy is learned or stored
-/// (`crate::shape` implements it for its taxonomy).
+/// A trait so that any placement can be given (a learned [`TaskTaxonomy`], or the caller's own):
+/// the tree needs only the group names above each task.
 pub trait TaskPlacement {
     /// Names of the groups enclosing `task_id`, outermost first; `None` when the task is unknown
     /// (it then goes to the top level). An empty path also means the top level.
     fn path_names(&self, task_id: &str) -> Option<Vec<String>>;
+}
+
+/// A learned taxonomy places tasks by the names of their enclosing groups (a group without a
+/// string `name` by its `node_id`); parent tasks are not groups of the tree.
+impl TaskPlacement for TaskTaxonomy {
+    fn path_names(&self, task_id: &str) -> Option<Vec<String>> {
+        self.path_of(task_id).map(|path| {
+            path.iter()
+                .filter(|e| e.is_group())
+                .map(|e| e.name().or(e.node_id()).unwrap_or_default().to_string())
+                .collect()
+        })
+    }
 }
 
 /// How [`super::TaskStats::tree`] groups the tasks.
@@ -73,6 +56,7 @@ pub enum TreeBy<'a> {
 pub enum TreeNode {
     /// The root or a group (a dimension value or a taxonomy group name).
     Group {
+        /// The group's name (the root's is [`ROOT_NAME`]).
         name: String,
         /// Value desc, then name asc (then task id asc).
         children: Vec<TreeNode>,
@@ -81,6 +65,7 @@ pub enum TreeNode {
     Leaf {
         /// Task display name.
         name: String,
+        /// The task's `task_id`.
         #[serde(rename = "taskId")]
         task_id: String,
         /// Employees holding the task (within the group's dimension values).
