@@ -94,8 +94,11 @@ export type TokenFunction = (context: { refresh: boolean }) => string | Promise<
 interface ClientOptionsBase {
   /** An access token, or a function returning one (called before each request). */
   token: string | TokenFunction;
-  /** A fetch implementation to use instead of the global one. */
-  fetch?: (input: string, init: RequestInit) => Promise<Response>;
+  /**
+   * A fetch implementation to use instead of the global one. It is called with one argument, the
+   * `Request` to send (method, headers, body and an abort signal included), as every fetch accepts.
+   */
+  fetch?: (request: Request) => Promise<Response>;
   /** Retries of 429, 408, 5xx and network failures (default 4). */
   maxRetries?: number;
   /** Timeout of each request in milliseconds (default 60000). */

@@ -1,11 +1,9 @@
 // Deno entry: a source-phase import hands over the compiled module with no file-read permission.
 import source wasmModule from "./web/task_profiles_bg.wasm";
-import { initSync } from "./web/task_profiles.js";
 import * as wasm from "./web/task_profiles.js";
-import { createApi } from "./core.js";
+import { useWasm } from "./api.js";
 
-initSync({ module: wasmModule });
+wasm.initSync({ module: wasmModule });
+useWasm(wasm);
 
-export const {
-  TaskProfilesClient, TaskProfilesError, TaskStats, TaskTaxonomy, toList, toHierarchy, convertPage, clientCredentials,
-} = createApi(wasm);
+export * from "./exports.js";

@@ -1,12 +1,10 @@
 // Cloudflare Workers (workerd) entry: workerd refuses to compile wasm at run time, so the .wasm is
 // imported as a module (compiled at deploy time) and instantiated synchronously.
 import wasmModule from "./web/task_profiles_bg.wasm";
-import { initSync } from "./web/task_profiles.js";
 import * as wasm from "./web/task_profiles.js";
-import { createApi } from "./core.js";
+import { useWasm } from "./api.js";
 
-initSync({ module: wasmModule });
+wasm.initSync({ module: wasmModule });
+useWasm(wasm);
 
-export const {
-  TaskProfilesClient, TaskProfilesError, TaskStats, TaskTaxonomy, toList, toHierarchy, convertPage, clientCredentials,
-} = createApi(wasm);
+export * from "./exports.js";

@@ -21,10 +21,13 @@ node_modules/.bin/wasm-opt -O3 "${features[@]}" --strip-debug --strip-producers 
 # Both builds share one module: the bindings differ, the wasm does not.
 cp pkg/web/task_profiles_bg.wasm pkg/node/task_profiles_bg.wasm
 
-cp pkg-templates/core.js pkg-templates/index.*.mjs pkg-templates/index.node.cjs pkg-templates/index.d.ts \
-   pkg-templates/package.json pkg-templates/README.md LICENSE pkg/
+# The JS modules and runtime entries as they are; the CommonJS entry bundled from its ESM source.
+cp pkg-templates/*.js pkg-templates/index.*.mjs pkg-templates/index.d.ts pkg-templates/package.json \
+   pkg-templates/README.md LICENSE pkg/
+rm pkg/index.node.cjs.mjs
 cp pkg-templates/index.d.ts pkg/index.d.cts
-node_modules/.bin/esbuild pkg-templates/core.js --format=cjs --outfile=pkg/core.cjs --log-level=warning
+node_modules/.bin/esbuild pkg-templates/index.node.cjs.mjs --bundle --format=cjs --platform=node \
+  --external:./node/task_profiles.js --outfile=pkg/index.node.cjs --log-level=warning
 
 # Let the repository's own tests and examples import "task-profiles" the way a user would.
 mkdir -p node_modules

@@ -34,9 +34,9 @@ describe("requests", () => {
     assert.equal(fetch.calls.length, 2);
     const call = fetch.calls[1];
     assert.equal(call.url, "https://acme.eu.techwolf.ai/export/employees/task_profiles?response_format=hierarchy&external_vendor=workday");
-    assert.equal(call.init.method, "POST");
-    assert.equal(call.headers.Authorization, `Bearer ${TOKEN}`);
-    assert.equal(call.headers["Content-Type"], "application/json");
+    assert.equal(call.request.method, "POST");
+    assert.equal(call.headers.get("Authorization"), `Bearer ${TOKEN}`);
+    assert.equal(call.headers.get("Content-Type"), "application/json");
     assert.deepEqual(fetch.calls[0].body.starting_after, undefined);
     assert.deepEqual(call.body, { limit: 10, starting_after: "e0010", include: ["ai_impact", "weekly_hours"], filters: [{ filter: "is_active", is_active: true }] });
   });
@@ -52,7 +52,7 @@ describe("requests", () => {
     const got = await collect(new TaskProfilesClient({ baseUrl: "http://x.test", fetch, token: async () => `t${++calls}` }).exportTaskProfiles({ limit: 10 }));
     assert.equal(got.length, records.length);
     assert.equal(calls, 3);
-    assert.deepEqual(fetch.calls.map((c) => c.headers.Authorization), ["Bearer t1", "Bearer t2", "Bearer t3"]);
+    assert.deepEqual(fetch.calls.map((c) => c.headers.get("Authorization")), ["Bearer t1", "Bearer t2", "Bearer t3"]);
   });
 });
 
@@ -318,7 +318,7 @@ describe("auth", () => {
   test("a 401 asks the token function for a fresh token once, then succeeds", async () => {
     const asked = [];
     const { pages } = makePages(3, 10);
-    const fetch = pagedFetch(pages, (call) => call.headers.Authorization === "Bearer stale" ? jsonResponse([{ title: "401 Unauthorized", description: "expired" }], { status: 401 }) : undefined);
+    const fetch = pagedFetch(pages, (call) => call.headers.get("Authorization") === "Bearer stale" ? jsonResponse([{ title: "401 Unauthorized", description: "expired" }], { status: 401 }) : undefined);
     const token = ({ refresh }) => { asked.push(refresh); return refresh ? "fresh" : "stale"; };
     const got = await collect(new TaskProfilesClient({ baseUrl: "http://x.test", token, fetch }).exportTaskProfiles({}));
     assert.equal(got.length, 3);
@@ -395,11 +395,11 @@ describe("abort", () => {
     const fetch = hangingFetch();
     const { pages } = makePages(30, 10);
     let n = 0;
-    const mixed = (url, init) => (n++ === 0 ? pagedFetch(pages)(url, init) : fetch(url, init));
+    const mixed = (request) => (n++ === 0 ? pagedFetch(pages)(request) : fetch(request));
     for await (const _ of client(mixed).exportTaskProfiles({ limit: 10 })) break;
     await new Promise((r) => setTimeout(r, 10));
     assert.equal(fetch.calls.length, 1);
-    assert.equal(fetch.calls[0].init.signal.aborted, true);
+    assert.equal(fetch.calls[0].request.signal.aborted, true);
   });
 });
 
@@ -407,10 +407,10 @@ describe("protocol violations", () => {
   const cases = [
     ["has_next without a cursor", [{ has_next: true, records: [{ external_id: "a" }] }], /no "next_starting_after"/],
     ["a repeating cursor", [{ has_next: true, next_starting_after: "a", records: [{ external_id: "a" }] }, { has_next: true, next_starting_after: "a", records: [] }], /loop forever/],
-    ["no records", [{ has_next: false }], /no "records" array/],
-    ["records not an array", [{ has_next: false, records: {} }], /"records" is an object/],
-    ["has_next not a boolean", [{ has_next: "yes", records: [] }], /not a boolean/],
-    ["a body that is not an object", [[1, 2]], /not a JSON object/],
+    ["no records", [{ has_next: false }], /page: missing "records"/],
+    ["records not an array", [{ has_next: false, records: {} }], /records: expected an array, found an object/],
+    ["has_next not a boolean", [{ has_next: "yes", records: [] }], /has_next: expected a boolean, found a string/],
+    ["a body that is not an object", [[1, 2]], /page: expected an object, found an array/],
   ];
   for (const [name, bodies, message] of cases) {
     test(name, async () => {
@@ -427,7 +427,7 @@ describe("protocol violations", () => {
     const fetch = async () => new Response("<html>gateway</html>", { status: 200 });
     await rejects(collect(client(fetch).exportTaskProfiles({})), (e) => {
       assert.equal(e.kind, "protocol");
-      assert.match(e.message, /not valid JSON/);
+      assert.match(e.message, /page: invalid JSON: expected a value at line 1 column 1/);
     });
   });
 });

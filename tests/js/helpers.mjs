@@ -29,13 +29,15 @@ export function jsonResponse(body, init = {}) {
 
 /**
  * A fetch that serves `pages` by cursor, after `respond(call)` had its say: return a Response to
- * answer with it, or undefined to serve the page. Every call is recorded.
+ * answer with it, or undefined to serve the page. Every call is recorded, with the `Request` the
+ * client sent (`call.request`), its parsed body and its headers.
  */
 export function pagedFetch(pages, respond = () => undefined) {
   const byCursor = new Map(pages.map((p, i) => [i === 0 ? undefined : pages[i - 1].next_starting_after, p]));
   const calls = [];
-  const fetch = async (url, init) => {
-    const call = { url, init, body: JSON.parse(init.body), headers: init.headers, index: calls.length };
+  const fetch = async (request) => {
+    const body = JSON.parse(await request.clone().text());
+    const call = { url: request.url, request, body, headers: request.headers, index: calls.length };
     calls.push(call);
     const answer = await respond(call);
     if (answer !== undefined) return answer;
@@ -55,12 +57,12 @@ export function pagedFetch(pages, respond = () => undefined) {
   return fetch;
 }
 
-/** A fetch that never answers, but rejects as fetch does when its signal aborts. */
+/** A fetch that never answers, but rejects as fetch does when the request's signal aborts. */
 export function hangingFetch() {
   const calls = [];
-  const fetch = (url, init) => new Promise((_, reject) => {
-    calls.push({ url, init });
-    init.signal.addEventListener("abort", () => reject(new DOMException("This operation was aborted", "AbortError")));
+  const fetch = (request) => new Promise((_, reject) => {
+    calls.push({ url: request.url, request });
+    request.signal.addEventListener("abort", () => reject(new DOMException("This operation was aborted", "AbortError")));
   });
   fetch.calls = calls;
   return fetch;

@@ -16,8 +16,11 @@ export async function consumer(signal: AbortSignal): Promise<void> {
   const tokenFn: TokenFunction = async ({ refresh }) => (refresh ? "fresh" : "cached");
   const byTenant = new TaskProfilesClient({
     tenant: "acme", region: "eu", token: tokenFn,
-    fetch: (input, init) => fetch(input, init), maxRetries: 2, timeoutMs: 30_000, maxRetryAfterMs: 5_000,
+    fetch: (request) => fetch(request), maxRetries: 2, timeoutMs: 30_000, maxRetryAfterMs: 5_000,
   });
+  exact<Parameters<NonNullable<ClientOptions["fetch"]>>, [Request]>(true);
+  // The runtime's own fetch fits as it is.
+  use(new TaskProfilesClient({ baseUrl: "http://127.0.0.1:8787", token: "t", fetch: globalThis.fetch }));
   const options: ClientOptions = { tenant: "acme", region: "us", token: () => "t" };
   use(new TaskProfilesClient(options));
   exact<typeof byUrl.baseUrl, string>(true);

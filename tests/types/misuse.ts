@@ -28,6 +28,8 @@ export function misuse(): void {
   new TaskProfilesClient({ baseUrl: "https://acme.eu.techwolf.ai", tenant: "acme", region: "eu", token: "t" });
   // @ts-expect-error tenant without region
   new TaskProfilesClient({ tenant: "acme", token: "t" });
+  // @ts-expect-error the fetch option is called with a Request, not a URL string
+  new TaskProfilesClient({ baseUrl: "https://acme.eu.techwolf.ai", token: "t", fetch: (url: string) => fetch(url) });
   // @ts-expect-error an unknown region
   new TaskProfilesClient({ tenant: "acme", region: "apac", token: "t" });
   // @ts-expect-error the token is required

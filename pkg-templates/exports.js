@@ -1,0 +1,4 @@
+// The package's public names, written once for every runtime entry.
+export {
+  TaskProfilesClient, TaskProfilesError, TaskStats, TaskTaxonomy, toList, toHierarchy, convertPage, clientCredentials,
+} from "./api.js";

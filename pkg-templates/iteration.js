@@ -1,0 +1,71 @@
+// What JavaScript expresses better on the Rust `Export`: async iteration and streams. Each is a
+// few lines over the steps the wasm module exports (`exportBegin`, `exportNextRecords`, …); the
+// export's state, requests, retries, abort and prefetch are all on the Rust side.
+import { pullStream } from "./streams.js";
+
+/** `[Symbol.asyncIterator]`, `pages()`, `rawPages()` and the streams of `wasm.Export`. */
+export function exportMethods(wasm, taxonomyOption) {
+  return {
+    /** Records one at a time, oldest employee first, across all pages. */
+    async *[Symbol.asyncIterator]() {
+      wasm.exportBegin(this, "records");
+      try {
+        for (let records; (records = await wasm.exportNextRecords(this)) !== undefined;) {
+          for (const record of records) {
+            wasm.exportHandOutRecord(this);
+            yield record;
+          }
+        }
+      } finally {
+        wasm.exportStop(this);
+      }
+    },
+
+    /** The export page by page: `{ records, hasNext, nextStartingAfter }`. */
+    async *pages() {
+      wasm.exportBegin(this, "pages");
+      try {
+        for (let page; (page = await wasm.exportNextPage(this)) !== undefined;) yield page;
+      } finally {
+        wasm.exportStop(this);
+      }
+    },
+
+    /** Each page's body as bytes, checked in wasm, converted on the way with `convertTo`. */
+    async *rawPages(options) {
+      wasm.exportBeginRawPages(this, options, taxonomyOption(options));
+      try {
+        for (let bytes; (bytes = await wasm.exportNextBytes(this)) !== undefined;) yield bytes;
+      } finally {
+        wasm.exportStop(this);
+      }
+    },
+
+    /** The export as CSV (header row first), a page fetched only as the stream is read. */
+    toCsvStream() {
+      return byteStream(wasm, this, "csv", new TextEncoder().encode(wasm.csvHeader()));
+    },
+
+    /** The export as NDJSON, one record per line; back-pressure and cancellation as CSV. */
+    toNdjsonStream() {
+      return byteStream(wasm, this, "ndjson");
+    },
+  };
+}
+
+/** The bytes `wasm.exportNextBytes` hands out as a stream; the pass begins at the first read. */
+function byteStream(wasm, exp, format, head) {
+  let begun = false;
+  return pullStream({
+    head,
+    next() {
+      if (!begun) {
+        begun = true;
+        wasm.exportBegin(exp, format);
+      }
+      return wasm.exportNextBytes(exp);
+    },
+    stop: () => wasm.exportStop(exp),
+  });
+}
+
