@@ -166,15 +166,17 @@ impl TaskStats {
     }
 
     /// Adds everything `other` counted (records of other employees).
-    pub fn merge(&self, other: &TaskStats) {
+    pub fn merge(&self, other: &TaskStats) -> std::result::Result<(), JsValue> {
         if std::ptr::eq(self, other) {
             // The same employees once more: merge a copy, since the aggregate cannot read itself
-            // while it changes.
-            let copy = self.inner.borrow().clone();
-            self.inner.borrow_mut().merge(&copy);
+            // while it changes. Copied through the persisted form, whose code the module has
+            // anyway, rather than `Clone`, whose code it would have only for this.
+            let copy = stats::TaskStats::from_json(&self.inner.borrow().to_json());
+            self.inner.borrow_mut().merge(&copy.map_err(error_to_js)?);
         } else {
             self.inner.borrow_mut().merge(&other.inner.borrow());
         }
+        Ok(())
     }
 
     /// The lossless serialised form, as a JS object.
@@ -335,8 +337,10 @@ impl TaskTaxonomy {
     }
 
     /// A copy of the learned taxonomy, for an export that converts pages after this call.
-    pub(crate) fn snapshot(&self) -> shape::TaskTaxonomy {
-        self.inner.borrow().clone()
+    /// Copied through the persisted form, whose code the module has anyway, rather than
+    /// `Clone`, whose code it would have only for this.
+    pub(crate) fn snapshot(&self) -> Result<shape::TaskTaxonomy> {
+        shape::TaskTaxonomy::from_json(&self.inner.borrow().to_json())
     }
 }
 

@@ -296,7 +296,7 @@ pub fn export_begin_raw_pages(
             },
             Some(to) => Mode::Converted(
                 Conversion::read("convertTo", &options, Some(to))?,
-                taxonomy.snapshot(),
+                taxonomy.snapshot()?,
             ),
         })
     })();

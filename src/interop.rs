@@ -233,8 +233,19 @@ pub(crate) fn options_map<const N: usize>(
     keep: [&str; N],
 ) -> Result<(Map, [JsValue; N]), Error> {
     let mut kept: [JsValue; N] = std::array::from_fn(|_| JsValue::UNDEFINED);
+    let map = read_options(options, what, &keep, &mut kept)?;
+    Ok((map, kept))
+}
+
+/// [`options_map`]'s body, compiled once rather than once per `N`.
+fn read_options(
+    options: &JsValue,
+    what: &str,
+    keep: &[&str],
+    kept: &mut [JsValue],
+) -> Result<Map, Error> {
     if options.is_undefined() {
-        return Ok((Map::new(), kept));
+        return Ok(Map::new());
     }
     if !is_plain_object(options) {
         return Err(Error::invalid_params(
@@ -257,7 +268,7 @@ pub(crate) fn options_map<const N: usize>(
         let value = to_value(&key, &value, ErrorKind::InvalidParams)?;
         members.push((key, value));
     }
-    Ok((members.into_iter().collect(), kept))
+    Ok(members.into_iter().collect())
 }
 
 /// A page body given as bytes or text, as bytes (`field` names it in errors).

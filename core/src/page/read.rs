@@ -49,9 +49,9 @@ pub fn read_page(bytes: &[u8], kind: ErrorKind) -> Result<PageEnvelope> {
 }
 
 /// [`read_page`], handing each record to `sink`.
-pub(crate) fn read_page_with<'a, S: RecordsSink<'a>>(
+pub(crate) fn read_page_with<'a>(
     bytes: &'a [u8],
-    sink: &mut S,
+    sink: &mut dyn RecordsSink<'a>,
     kind: ErrorKind,
 ) -> Result<PageEnvelope> {
     let verdict = read_all(bytes, &Path::Page, kind, |lx| envelope(lx, sink))?;
@@ -60,9 +60,9 @@ pub(crate) fn read_page_with<'a, S: RecordsSink<'a>>(
 
 /// Reads one record (an object, `record` in messages) or an array of records (`records[i]`),
 /// handing each to `sink`; returns whether the input was an array. Errors are of `kind`.
-pub(crate) fn read_records<'a, S: RecordsSink<'a>>(
+pub(crate) fn read_records<'a>(
     bytes: &'a [u8],
-    sink: &mut S,
+    sink: &mut dyn RecordsSink<'a>,
     kind: ErrorKind,
 ) -> Result<bool> {
     let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
@@ -98,9 +98,9 @@ pub(crate) fn read_records<'a, S: RecordsSink<'a>>(
 
 /// The members of a page; `Err` holds a problem with well-formed JSON, decided once the whole
 /// body is known to be JSON.
-fn envelope<'a, S: RecordsSink<'a>>(
+fn envelope<'a>(
     lx: &mut Lexer<'a>,
-    sink: &mut S,
+    sink: &mut dyn RecordsSink<'a>,
 ) -> PResult<std::result::Result<PageEnvelope, String>> {
     lx.ws();
     if lx.peek() != Some(b'{') {
@@ -173,9 +173,9 @@ fn envelope<'a, S: RecordsSink<'a>>(
 
 /// The elements of an array of records (its `[` next): how many were read, and the problem with
 /// the first one refused, if any.
-fn each<'a, S: RecordsSink<'a>>(
+fn each<'a>(
     lx: &mut Lexer<'a>,
-    sink: &mut S,
+    sink: &mut dyn RecordsSink<'a>,
     at: &Path,
 ) -> PResult<(usize, Option<String>)> {
     lx.enter()?;
@@ -206,9 +206,9 @@ fn each<'a, S: RecordsSink<'a>>(
 
 /// Hands one record (its `{` next) to `sink`; the problem when the sink refuses it. A record
 /// refused for its content is read again only to check that it is JSON.
-fn one_record<'a, S: RecordsSink<'a>>(
+fn one_record<'a>(
     lx: &mut Lexer<'a>,
-    sink: &mut S,
+    sink: &mut dyn RecordsSink<'a>,
     at: &Path,
 ) -> PResult<Option<String>> {
     let (start, depth) = (lx.pos, lx.depth());

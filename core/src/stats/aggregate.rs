@@ -6,7 +6,6 @@
 //! that the per-task work is a hash lookup and a few `Vec` increments, with no allocation.
 
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap;
 
@@ -218,8 +217,9 @@ impl SkillAgg {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Agg {
     pub employees: u64,
-    /// Non-rejected tasks per record → number of records.
-    pub tasks_per_employee: BTreeMap<u64, u64>,
+    /// Non-rejected tasks per record → number of records, ascending by task count (a sorted
+    /// list rather than a `BTreeMap`, whose code would be in the module for this one map).
+    pub tasks_per_employee: Vec<(u64, u64)>,
     pub states: Interner,
     /// Task assignments per validation state, rejected included (indexed like `states`).
     pub state_counts: Vec<u64>,
@@ -322,10 +322,7 @@ impl Agg {
                 bump_index(&mut self.event_counts, i, 1);
             }
         }
-        *self
-            .tasks_per_employee
-            .entry(self.triples.len() as u64)
-            .or_insert(0) += 1;
+        self.count_records(self.triples.len() as u64, 1);
 
         // Distinct-record counts: sorted triples group by task, then by level within a task.
         self.triples.sort_unstable();
@@ -354,11 +351,20 @@ impl Agg {
         }
     }
 
+    /// Counts `n` more records with `tasks` non-rejected tasks.
+    pub(crate) fn count_records(&mut self, tasks: u64, n: u64) {
+        let dist = &mut self.tasks_per_employee;
+        match dist.binary_search_by(|&(k, _)| k.cmp(&tasks)) {
+            Ok(i) => dist[i].1 += n,
+            Err(i) => dist.insert(i, (tasks, n)),
+        }
+    }
+
     /// Adds another aggregate's counters (records of the two are taken to be distinct).
     pub(crate) fn merge(&mut self, o: &Agg) {
         self.employees += o.employees;
-        for (&k, &n) in &o.tasks_per_employee {
-            *self.tasks_per_employee.entry(k).or_insert(0) += n;
+        for &(k, n) in &o.tasks_per_employee {
+            self.count_records(k, n);
         }
         let state_map: Vec<u32> = (0..o.states.len() as u32)
             .map(|i| self.states.intern(o.states.name(i)).0)

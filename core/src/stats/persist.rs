@@ -72,7 +72,7 @@ pub(crate) fn to_json(a: &Agg, top_n: usize) -> String {
     field_u64(&mut out, "employees", a.employees);
     key(&mut out, "tasksPerEmployee");
     out.push('[');
-    for (j, (&k, &n)) in a.tasks_per_employee.iter().enumerate() {
+    for (j, &(k, n)) in a.tasks_per_employee.iter().enumerate() {
         if j > 0 {
             out.push(',');
         }
@@ -355,7 +355,8 @@ pub(crate) fn from_json(json: &str) -> Result<(Agg, usize)> {
         records = records
             .checked_add(n)
             .ok_or_else(|| bad(&p, "count overflow"))?;
-        a.tasks_per_employee.insert(k, n);
+        // Strictly ascending (checked above): appended in order.
+        a.tasks_per_employee.push((k, n));
     }
     if records != doc_employees {
         return Err(bad(

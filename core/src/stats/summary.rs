@@ -1,10 +1,8 @@
 //! The organisation-wide summary: what `TaskStats.summary()` returns to JS.
 
-use std::collections::BTreeMap;
+use serde::{Serialize, Serializer};
 
-use serde::Serialize;
-
-use super::aggregate::{sort_indices, Agg, REJECTED};
+use super::aggregate::{sort_indices, Agg, Interner, REJECTED};
 use super::exact_sum::ExactSum;
 use crate::json::write::{field_f64, field_str, field_u64, key, push_json_str, push_u64};
 
@@ -31,9 +29,11 @@ pub struct Summary {
     /// Non-rejected tasks per employee, over all employees.
     pub tasks_per_employee: TasksPerEmployee,
     /// Task assignments per validation state, rejected included.
-    pub validation_states: BTreeMap<String, u64>,
+    #[serde(serialize_with = "by_name")]
+    pub validation_states: Vec<(String, u64)>,
     /// Non-rejected tasks by `ai_impact.level` (`"unknown"` when absent).
-    pub ai_impact: BTreeMap<String, AiImpactStats>,
+    #[serde(serialize_with = "by_name")]
+    pub ai_impact: Vec<(String, AiImpactStats)>,
     /// Weekly hours of non-rejected tasks.
     pub weekly_hours: WeeklyHours,
     /// Most widespread non-rejected tasks: employees desc, then task id asc; at most top N.
@@ -41,7 +41,8 @@ pub struct Summary {
     /// Most widespread skills: employees desc, then tasks desc, then skill id asc; at most top N.
     pub top_skills: Vec<TopSkill>,
     /// Source events of non-rejected tasks by `event_type`.
-    pub source_event_types: BTreeMap<String, u64>,
+    #[serde(serialize_with = "by_name")]
+    pub source_event_types: Vec<(String, u64)>,
 }
 
 /// Distribution of non-rejected tasks per employee (all zero when there are no employees).
@@ -188,54 +189,82 @@ impl Summary {
     }
 }
 
-fn count_map(out: &mut String, map: &BTreeMap<String, u64>) {
+/// The named figures of a summary, sorted by name, as one JSON object (for the derived
+/// serialiser, which the tests check [`Summary::to_json`] against).
+fn by_name<T: Serialize, S: Serializer>(
+    named: &[(String, T)],
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    s.collect_map(named.iter().map(|(k, v)| (k, v)))
+}
+
+fn count_map(out: &mut String, map: &[(String, u64)]) {
     out.push('{');
-    for (j, (k, &n)) in map.iter().enumerate() {
+    for (j, (k, n)) in map.iter().enumerate() {
         if j > 0 {
             out.push(',');
         }
         push_json_str(out, k);
         out.push(':');
-        push_u64(out, n);
+        push_u64(out, *n);
     }
     out.push('}');
 }
 
 /// Value at 1-based nearest rank `ceil(p/100 * n)` of the distribution `count → records`.
-fn percentile(dist: &BTreeMap<u64, u64>, n: u64, p: u64) -> u64 {
+fn percentile(dist: &[(u64, u64)], n: u64, p: u64) -> u64 {
     if n == 0 {
         return 0;
     }
     let rank = ((p as u128 * n as u128).div_ceil(100)).max(1);
     let mut seen = 0u128;
-    for (&k, &c) in dist {
+    for &(k, c) in dist {
         seen += c as u128;
         if seen >= rank {
             return k;
         }
     }
-    dist.keys().next_back().copied().unwrap_or(0)
+    dist.last().map_or(0, |&(k, _)| k)
+}
+
+/// The interned names with a non-zero count, sorted by name, each with its count (`note` sees
+/// each as it is taken). Sorted through the shared index sort: a `BTreeMap` would bring its own
+/// code into the module for every key and value type.
+fn by_name_order(
+    names: &Interner,
+    count: impl Fn(usize) -> u64,
+    mut note: impl FnMut(&str, u64),
+) -> Vec<(String, u64)> {
+    let mut order: Vec<u32> = (0..names.len() as u32)
+        .filter(|&i| count(i as usize) > 0)
+        .collect();
+    sort_indices(&mut order, &mut |x, y| names.name(x).cmp(names.name(y)));
+    order
+        .into_iter()
+        .map(|i| {
+            let (name, n) = (names.name(i), count(i as usize));
+            note(name, n);
+            (name.to_owned(), n)
+        })
+        .collect()
 }
 
 pub(crate) fn summarize(a: &Agg, top_n: usize) -> Summary {
-    let records: u64 = a.tasks_per_employee.values().sum();
+    let records: u64 = a.tasks_per_employee.iter().map(|&(_, n)| n).sum();
     let tasks: u64 = a.tasks.iter().flat_map(|t| &t.cells).map(|c| c.tasks).sum();
 
-    let mut validation_states = BTreeMap::new();
     let mut rejected_tasks = 0;
-    for (i, &n) in a.state_counts.iter().enumerate() {
-        if n == 0 {
-            continue;
-        }
-        let name = a.states.name(i as u32);
-        if name == REJECTED {
-            rejected_tasks = n;
-        }
-        validation_states.insert(name.to_owned(), n);
-    }
+    let validation_states = by_name_order(
+        &a.states,
+        |i| a.state_counts[i],
+        |name, n| {
+            if name == REJECTED {
+                rejected_tasks = n;
+            }
+        },
+    );
 
-    // Per level id (each id is one distinct name): a `BTreeMap` keyed by name would be one
-    // more map instantiation in the module; `ai_impact` below sorts by name anyway.
+    // Per level id (each id is one distinct name); sorted by name below.
     let mut by_level: Vec<Option<(u64, ExactSum)>> = (0..a.levels.len()).map(|_| None).collect();
     let mut total = ExactSum::default();
     let mut tasks_with_hours = 0;
@@ -293,23 +322,24 @@ pub(crate) fn summarize(a: &Agg, top_n: usize) -> Summary {
         })
         .collect();
 
-    // Inserted one by one: collecting into a `BTreeMap` would instantiate a stable sort.
-    let mut source_event_types = BTreeMap::new();
-    for (i, &n) in a.event_counts.iter().enumerate() {
-        if n > 0 {
-            source_event_types.insert(a.event_types.name(i as u32).to_owned(), n);
-        }
-    }
-    let mut ai_impact = BTreeMap::new();
-    for (id, level) in by_level.into_iter().enumerate() {
-        if let Some((tasks, h)) = level {
+    let source_event_types = by_name_order(&a.event_types, |i| a.event_counts[i], |_, _| {});
+    let mut levels: Vec<u32> = (0..by_level.len() as u32)
+        .filter(|&i| by_level[i as usize].is_some())
+        .collect();
+    sort_indices(&mut levels, &mut |x, y| {
+        a.levels.name(x).cmp(a.levels.name(y))
+    });
+    let ai_impact = levels
+        .into_iter()
+        .filter_map(|id| {
+            let (tasks, h) = by_level[id as usize].as_ref()?;
             let stats = AiImpactStats {
-                tasks,
+                tasks: *tasks,
                 weekly_hours: h.value(),
             };
-            ai_impact.insert(a.levels.name(id as u32).to_owned(), stats);
-        }
-    }
+            Some((a.levels.name(id).to_owned(), stats))
+        })
+        .collect();
 
     let per_employee = |x: f64| {
         if records == 0 {
@@ -320,7 +350,10 @@ pub(crate) fn summarize(a: &Agg, top_n: usize) -> Summary {
     };
     Summary {
         employees: records,
-        employees_without_tasks: a.tasks_per_employee.get(&0).copied().unwrap_or(0),
+        employees_without_tasks: match a.tasks_per_employee.first() {
+            Some(&(0, n)) => n,
+            _ => 0,
+        },
         tasks,
         rejected_tasks,
         distinct_tasks: a.tasks.len() as u64,
@@ -329,12 +362,7 @@ pub(crate) fn summarize(a: &Agg, top_n: usize) -> Summary {
             mean: per_employee(tasks as f64),
             p50: percentile(&a.tasks_per_employee, records, 50),
             p90: percentile(&a.tasks_per_employee, records, 90),
-            max: a
-                .tasks_per_employee
-                .keys()
-                .next_back()
-                .copied()
-                .unwrap_or(0),
+            max: a.tasks_per_employee.last().map_or(0, |&(k, _)| k),
         },
         validation_states,
         ai_impact,
