@@ -281,6 +281,9 @@ impl Transport {
         let response = gloo_net::http::Response::from(Clone::clone(&raw));
         let status = response.status();
         let retry_after = response.headers().get("retry-after");
+        // The body as the JS `ArrayBuffer` rather than gloo-net's `binary()`/`text()`, which copy
+        // it into wasm memory: the records path hands it to `JSON.parse` without that copy, and
+        // the read stays abortable even with a caller's fetch that ignores the request's signal.
         let body = match raw.array_buffer() {
             Ok(promise) => abortable(&promise, &signal).await,
             Err(thrown) => Err(Interrupted::Rejected(thrown)),
