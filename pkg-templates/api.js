@@ -3,6 +3,7 @@
 // checks, async iteration). The names are live bindings, set once by `useWasm`.
 import { TaskProfilesError, invalid } from "./errors.js";
 import { exportMethods } from "./iteration.js";
+import { objectShapes } from "./shapes.js";
 
 export { TaskProfilesError } from "./errors.js";
 export { clientCredentials } from "./oauth.js";
@@ -17,7 +18,7 @@ export let convertPage;
 /** Called once by each runtime entry with the wasm-bindgen module it loaded. */
 export function useWasm(wasm) {
   wasm.registerErrorClass(TaskProfilesError);
-  ({ TaskProfilesClient, TaskStats, TaskTaxonomy, toList } = wasm);
+  ({ TaskProfilesClient, TaskStats, TaskTaxonomy } = wasm);
 
   let none; // An empty taxonomy places nothing, exactly as none.
   /** `options.taxonomy`, checked; `undefined` when not given. */
@@ -28,7 +29,7 @@ export function useWasm(wasm) {
   }
   const taxonomyOrNone = (options) => taxonomyOption(options) ?? (none ??= new TaskTaxonomy());
 
-  toHierarchy = (records, options) => wasm.toHierarchy(records, options, taxonomyOrNone(options));
+  ({ toList, toHierarchy } = objectShapes(wasm, taxonomyOrNone));
   convertPage = (body, options) => wasm.convertPage(body, options, taxonomyOrNone(options));
 
   const { add, addPage, merge, tree } = TaskStats.prototype;

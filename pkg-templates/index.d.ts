@@ -202,11 +202,18 @@ export interface HierarchyOptions {
 /** A task's ancestor as kept in `path` by `toList(…, { keepPath: true })`. */
 export type PathEntry = { node_id: string; name: string; [key: string]: Json | undefined } | { task_id: string };
 
-/** Records of either shape as list records (one in, one out; an array in, an array out). */
+/**
+ * Records of either shape as list records (one in, one out; an array in, an array out). The input
+ * is not modified; the records, tasks and arrays returned are new, the values of their other
+ * members (`ai_impact`, `linked_skills`, …) shared with the input.
+ */
 export declare function toList(record: TaskProfileRecord, options?: ListOptions): ListRecord;
 export declare function toList(records: readonly TaskProfileRecord[], options?: ListOptions): ListRecord[];
 
-/** Records of either shape as hierarchy records, placed by `path`, by a taxonomy, or grouped by values. */
+/**
+ * Records of either shape as hierarchy records, placed by `path`, by a taxonomy, or grouped by
+ * values. New records, nodes and arrays, as `toList` makes them.
+ */
 export declare function toHierarchy(record: TaskProfileRecord, options?: HierarchyOptions): HierarchyRecord;
 export declare function toHierarchy(records: readonly TaskProfileRecord[], options?: HierarchyOptions): HierarchyRecord[];
 

@@ -12,7 +12,7 @@ use task_profiles_core::json::{Map, Value};
 use task_profiles_core::page::PageEnvelope;
 use task_profiles_core::page::{Dimension, Shape};
 use task_profiles_core::shape::{self, ConvertOptions};
-use task_profiles_core::{stats, Error, Result};
+use task_profiles_core::{stats, Error, ErrorKind, Result};
 
 use crate::interop::{
     body_bytes, error_to_js, json_text_to_js, options_map, persisted_text, records_json,
@@ -357,21 +357,36 @@ fn convert_records(
     crate::interop::parse_json_bytes(&out)
 }
 
-/// `toList(records, { keepPath })`.
+/// The options of `toList`, read and checked.
+fn list_conversion(options: &JsValue) -> Result<Conversion> {
+    let (options, []) = options_map(options, "options", [])?;
+    refuse_unknown(&options, &["keepPath"], "toList")?;
+    Conversion::read("to", &options, Some(&Value::String("list".into())))
+}
+
+/// The options of `toHierarchy` but `taxonomy` (passed apart), read and checked.
+fn hierarchy_conversion(options: &JsValue) -> Result<Conversion> {
+    let (options, [_taxonomy]) = options_map(options, "options", ["taxonomy"])?;
+    refuse_unknown(&options, &["taxonomy", "groupBy"], "toHierarchy")?;
+    let to = Value::String("hierarchy".into());
+    Conversion::read("to", &options, Some(&to))
+}
+
+/// `toList(records, { keepPath })` through JSON text: the exact path, for records the object
+/// path of `shapes.js` does not take.
 #[wasm_bindgen(js_name = toList)]
 pub fn to_list(records: JsValue, options: JsValue) -> std::result::Result<JsValue, JsValue> {
     let run = || {
-        let (options, []) = options_map(&options, "options", [])?;
-        refuse_unknown(&options, &["keepPath"], "toList")?;
-        let conversion = Conversion::read("to", &options, Some(&Value::String("list".into())))?;
+        let conversion = list_conversion(&options)?;
         // To list, tasks are never placed: no taxonomy is read.
         convert_records(&records, &conversion, &TaskTaxonomy::new())
     };
     run().map_err(error_to_js)
 }
 
-/// `toHierarchy(records, { taxonomy, groupBy })` (the JS side passes the taxonomy apart, or an
-/// empty one).
+/// `toHierarchy(records, { taxonomy, groupBy })` through JSON text (the JS side passes the
+/// taxonomy apart, or an empty one): the exact path, for records the object path of
+/// `shapes.js` does not take.
 #[wasm_bindgen(js_name = toHierarchy)]
 pub fn to_hierarchy(
     records: JsValue,
@@ -379,11 +394,42 @@ pub fn to_hierarchy(
     taxonomy: &TaskTaxonomy,
 ) -> std::result::Result<JsValue, JsValue> {
     let run = || {
-        let (options, [_taxonomy]) = options_map(&options, "options", ["taxonomy"])?;
-        refuse_unknown(&options, &["taxonomy", "groupBy"], "toHierarchy")?;
-        let to = Value::String("hierarchy".into());
-        let conversion = Conversion::read("to", &options, Some(&to))?;
+        let conversion = hierarchy_conversion(&options)?;
         convert_records(&records, &conversion, taxonomy)
+    };
+    run().map_err(error_to_js)
+}
+
+/// The plan of `toList` (`hierarchy` false) or `toHierarchy` for the records `shapes.js` walked
+/// into `skeleton`, with the skeleton's string table `strings` (one `JSON.stringify` of an
+/// array of strings, as UTF-8: bytes are copied in at once, where a string argument is copied
+/// character by character). See `task_profiles_core::shape::plan`.
+///
+/// Returns `[ops, groups]` as JSON text in UTF-8 for one `JSON.parse`, or nothing (no bytes)
+/// when the skeleton is not one the planner reads (the JS then takes the exact path). Option
+/// errors are thrown as the exact functions throw them.
+#[wasm_bindgen(js_name = planRecords)]
+pub fn plan_records(
+    hierarchy: bool,
+    skeleton: &[u32],
+    strings: &[u8],
+    options: JsValue,
+    taxonomy: &TaskTaxonomy,
+) -> std::result::Result<Vec<u8>, JsValue> {
+    let run = || {
+        let conversion = if hierarchy {
+            hierarchy_conversion(&options)?
+        } else {
+            list_conversion(&options)?
+        };
+        let taxonomy = taxonomy.inner.borrow();
+        match shape::plan_records(skeleton, strings, &conversion.with(&taxonomy)) {
+            Ok(plan) => Ok(plan),
+            // The records were checked by `shapes.js`: the only `InvalidInput` left is a
+            // skeleton or string table the planner does not read.
+            Err(e) if e.kind == ErrorKind::InvalidInput => Ok(Vec::new()),
+            Err(e) => Err(e),
+        }
     };
     run().map_err(error_to_js)
 }

@@ -42,6 +42,22 @@ test("the core crate's dependency tree holds no wasm-bindgen, js-sys or web-sys"
   assert.doesNotMatch(stdout, /^(wasm-bindgen|js-sys|web-sys)\b/m, stdout);
 });
 
+test("pkg-templates holds small files by concern, and no request, retry, backoff or pagination logic", async () => {
+  const { readdir } = await import("node:fs/promises");
+  const dir = new URL("../../pkg-templates/", import.meta.url);
+  const files = (await readdir(dir)).filter((f) => /\.(m?js)$/.test(f));
+  assert.ok(files.length >= 10, `found ${files.join(", ")}`);
+  for (const file of files) {
+    const text = await readFile(new URL(file, dir), "utf8");
+    const lines = text.split("\n").length;
+    assert.ok(lines < 200, `${file}: ${lines} lines`);
+    // The export's I/O is Rust's: no timers, no page cursor, no retry policy in JS. (oauth.js
+    // fetches a token, once per call, and is the one file allowed to call fetch.)
+    assert.doesNotMatch(text, /setTimeout|starting_after|next_starting_after|Retry-After|backoff/i, file);
+    if (file !== "oauth.js") assert.doesNotMatch(text, /\bfetch\(/, file);
+  }
+});
+
 test("the optimised module compiles, and the installed node entries load it", async () => {
   const wasm = await readFile(path.join(PKG, "web/task_profiles_bg.wasm"));
   const module = await WebAssembly.compile(wasm);

@@ -1,6 +1,14 @@
 //! Lossless conversion between the `list` and `hierarchy` record shapes.
 //!
-//! Everything here is byte-oriented: JSON text in, compact JSON text out. Inputs are read once,
+//! Where every task and group goes is decided in one place, [`plan`]: from a *skeleton* of each
+//! record (how its nodes nest, its tasks' ids and paths, their grouping values), into
+//! instructions that name which object of the input becomes which object of the output. The byte
+//! converter below reads a record's JSON into a skeleton and renders its plan as JSON; the JS
+//! package's `toList` and `toHierarchy` walk objects a caller holds into a skeleton, have it
+//! planned ([`plan_records`]) and assemble the result from copies of the caller's objects. The
+//! laws below hold for both because neither builder decides anything.
+//!
+//! The byte converter is byte-oriented: JSON text in, compact JSON text out. Inputs are read once,
 //! without building a tree of values: a page is read by the one page reader
 //! ([`crate::page`]), which hands each record over to be converted in place; a record becomes
 //! order-preserving lists of members that borrow their raw (still escaped) keys and raw values
@@ -56,6 +64,7 @@
 //! `InvalidParams`. No input makes these functions panic.
 
 mod group_by;
+pub mod plan;
 mod schema;
 mod taxonomy;
 mod to_hierarchy;
@@ -76,6 +85,7 @@ use crate::json::write::quoted;
 use crate::page::{read_page_with, read_records, Dimension, PageEnvelope, RecordsSink, Shape};
 use schema::{fail, Ctx, Item, Key, Obj, Val};
 
+pub use plan::plan_records;
 pub use taxonomy::{PathEntry, TaskTaxonomy, TAXONOMY_FORMAT, TAXONOMY_VERSION};
 
 /// The longest `path` accepted (entries), in list tasks and in a taxonomy.
@@ -292,26 +302,31 @@ fn read_doc(json: &[u8]) -> Result<raw::Doc<'_, Key>> {
     )
 }
 
+/// Converts records one by one: each is checked and read into a skeleton, planned
+/// ([`plan`]), and the plan rendered as JSON.
 struct Converter<'o, 't> {
     opts: &'o ConvertOptions<'t>,
-    /// The rendered `path` of the current node (to list, with `keep_path`).
-    path: Vec<u8>,
+    scratch: plan::Scratch,
 }
 
 impl<'o, 't> Converter<'o, 't> {
     fn new(opts: &'o ConvertOptions<'t>) -> Self {
         Converter {
             opts,
-            path: Vec::new(),
+            scratch: plan::Scratch::default(),
         }
     }
 
     fn record(&mut self, rec: &Obj, at: &Path, out: &mut Vec<u8>) -> Result<()> {
         let body = record_body(rec, at)?;
+        // The parsed paths of a list record's tasks, which the skeleton's entries borrow.
+        let mut paths = Vec::new();
+        let mut sk = self.scratch.skeleton(rec);
         match self.opts.to {
-            Shape::List => to_list::record(rec, body, at, self.opts.keep_path, &mut self.path, out),
-            Shape::Hierarchy => to_hierarchy::record(rec, body, at, self.opts, out),
+            Shape::List => to_list::read(body, at, &mut sk)?,
+            Shape::Hierarchy => to_hierarchy::read(body, at, self.opts, &mut paths, &mut sk)?,
         }
+        self.scratch.convert(sk, self.opts, out)
     }
 }
 

@@ -1073,6 +1073,31 @@ mod laws {
             let _ = TaskTaxonomy::from_json(&json[..end]);
         }
 
+        /// Plans from the skeletons the JS package writes build what the byte converter builds,
+        /// for every conversion and records of either shape.
+        #[test]
+        fn plans_build_what_the_byte_converter_builds(recs in records_strategy(), other in records_strategy(), k in 0usize..5) {
+            let h = render(&recs);
+            let l = records(&h, &list(true));
+            let l_plain = records(&h, &list(false));
+            let mixed = format!("[{},{}]", &h[1..h.len() - 1], &l[1..l.len() - 1]);
+            // A taxonomy learned elsewhere (ids overlap, places differ), and this one.
+            let elsewhere = learned(&render(&other));
+            let here = learned(&h);
+            for input in [&h, &l, &l_plain, &mixed] {
+                for o in [
+                    list(false),
+                    list(true),
+                    opts(Shape::Hierarchy),
+                    ConvertOptions { taxonomy: Some(&here), ..opts(Shape::Hierarchy) },
+                    ConvertOptions { taxonomy: Some(&elsewhere), group_by: group_options(k), ..opts(Shape::Hierarchy) },
+                ] {
+                    let (planned, converted) = super::plans::both(input, &o);
+                    prop_assert_eq!(planned, converted, "{:?}", o);
+                }
+            }
+        }
+
         #[test]
         fn law2_tasks_survive_any_placement(recs in records_strategy(), other in records_strategy(), k in 0usize..5, keep in any::<bool>()) {
             let h = render(&recs);
@@ -1116,4 +1141,545 @@ fn convert_page_reads_the_envelope_in_the_same_pass() {
     assert_eq!(envelope.has_next, Field::Value(false));
     assert_eq!(envelope.next_starting_after, Field::Missing);
     assert_eq!(envelope.records, Field::Value(1));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Plans from skeletons the way the JS package writes them ([`plan_records`]): a walker and an
+// executor over raw JSON, written for the tests as `pkg-templates/shapes.js` is written (the
+// walker reads only valid input), and compared with the byte converter.
+
+mod plans {
+    use std::collections::HashMap;
+
+    use super::*;
+    use crate::shape::plan::op;
+
+    type Obj<'a> = Vec<(String, &'a RawValue)>;
+
+    /// A plan as [`plan_records`] gives it, read back: instructions, and the groups' JSON text.
+    pub(super) struct RecordsPlan {
+        pub ops: Vec<u32>,
+        pub groups: String,
+    }
+
+    pub(super) fn planned(
+        words: &[u32],
+        strings: &[u8],
+        o: &ConvertOptions,
+    ) -> Result<RecordsPlan> {
+        let text = plan_records(words, strings, o)?;
+        let (ops, groups): (Vec<u32>, &RawValue) = serde_json::from_slice(&text).unwrap();
+        Ok(RecordsPlan {
+            ops,
+            groups: groups.get().to_owned(),
+        })
+    }
+
+    fn obj(raw: &RawValue) -> Obj<'_> {
+        serde_json::from_str::<Members>(raw.get()).unwrap().0
+    }
+
+    fn arr(raw: &RawValue) -> Vec<&RawValue> {
+        serde_json::from_str(raw.get()).unwrap()
+    }
+
+    fn field<'a>(o: &Obj<'a>, key: &str) -> Option<&'a RawValue> {
+        o.iter().rev().find(|(k, _)| k == key).map(|(_, v)| *v)
+    }
+
+    fn string(raw: Option<&RawValue>) -> Option<String> {
+        raw.and_then(|r| serde_json::from_str::<String>(r.get()).ok())
+    }
+
+    /// A skeleton and what its numbers name, as `pkg-templates/skeleton.js` collects them.
+    #[derive(Default)]
+    pub(super) struct Walk<'a> {
+        pub words: Vec<u32>,
+        strings: Vec<String>,
+        index: HashMap<String, u32>,
+        records: Vec<Obj<'a>>,
+        items: Vec<Obj<'a>>,
+        entries: Vec<Obj<'a>>,
+    }
+
+    impl<'a> Walk<'a> {
+        fn string(&mut self, s: String) -> u32 {
+            let next = self.strings.len() as u32;
+            *self.index.entry(s.clone()).or_insert_with(|| {
+                self.strings.push(s);
+                next
+            })
+        }
+
+        pub fn strings_json(&self) -> Vec<u8> {
+            serde_json::to_vec(&self.strings).unwrap()
+        }
+
+        fn values(&mut self, t: &Obj<'a>, dims: &[Dimension]) {
+            for dim in dims {
+                let v = match dim {
+                    Dimension::ValidationState => string(field(t, "validation_state")),
+                    Dimension::AiImpactLevel => field(t, "ai_impact")
+                        .filter(|ai| ai.get().starts_with('{'))
+                        .and_then(|ai| string(field(&obj(ai), "level"))),
+                };
+                let word = v.map_or(0, |v| self.string(v) + 1);
+                self.words.push(word);
+            }
+        }
+
+        fn nodes(&mut self, nodes: &'a RawValue, dims: Option<&[Dimension]>) {
+            for n in arr(nodes) {
+                let n = obj(n);
+                let children = field(&n, "children").map(arr).unwrap_or_default();
+                let task = field(&n, "task_id").is_some();
+                self.words.push(children.len() as u32 * 2 + u32::from(task));
+                if let (true, Some(dims)) = (task, dims) {
+                    self.values(&n, dims);
+                }
+                let nested = field(&n, "children");
+                self.items.push(n);
+                if let Some(c) = nested {
+                    self.nodes(c, dims);
+                }
+            }
+        }
+    }
+
+    /// The skeleton of an array of records for `o` (the header, then each record).
+    pub(super) fn walk<'a>(records: &'a RawValue, o: &ConvertOptions) -> Walk<'a> {
+        let dims = &o.group_by[..];
+        let mut w = Walk {
+            words: vec![if o.to == Shape::List {
+                0
+            } else {
+                dims.len() as u32
+            }],
+            ..Walk::default()
+        };
+        for r in arr(records) {
+            let r = obj(r);
+            let tasks = field(&r, "tasks");
+            let hierarchy = field(&r, "hierarchy");
+            w.records.push(r);
+            match (o.to, tasks, hierarchy) {
+                (Shape::List, Some(_), _) => w.words.push(0),
+                (Shape::List, _, Some(h)) => {
+                    w.words.extend([1, arr(h).len() as u32]);
+                    w.nodes(h, None);
+                }
+                (Shape::Hierarchy, _, Some(_)) if dims.is_empty() => w.words.push(1),
+                (Shape::Hierarchy, _, Some(h)) => {
+                    w.words.extend([1, arr(h).len() as u32]);
+                    w.nodes(h, Some(dims));
+                }
+                (Shape::Hierarchy, Some(t), _) => {
+                    let tasks = arr(t);
+                    w.words.extend([0, tasks.len() as u32]);
+                    for t in tasks {
+                        let t = obj(t);
+                        if !dims.is_empty() {
+                            w.values(&t, dims);
+                        } else {
+                            let id = w.string(string(field(&t, "task_id")).unwrap());
+                            w.words.push(id);
+                            match field(&t, "path") {
+                                None => w.words.push(0),
+                                Some(path) => {
+                                    let path = arr(path);
+                                    w.words.push(path.len() as u32 + 1);
+                                    for e in path {
+                                        let e = obj(e);
+                                        let word = match string(field(&e, "task_id")) {
+                                            Some(id) => w.string(id) * 2 + 1,
+                                            None => {
+                                                w.string(string(field(&e, "node_id")).unwrap()) * 2
+                                            }
+                                        };
+                                        w.words.push(word);
+                                        w.entries.push(e);
+                                    }
+                                }
+                            }
+                        }
+                        w.items.push(t);
+                    }
+                }
+                _ => panic!("not a record"),
+            }
+        }
+        w
+    }
+
+    fn members(o: &Obj, skip: &[&str], out: &mut String) -> bool {
+        let mut any = false;
+        for (k, v) in o {
+            if skip.contains(&k.as_str()) {
+                continue;
+            }
+            if any {
+                out.push(',');
+            }
+            out.push_str(&serde_json::to_string(k).unwrap());
+            out.push(':');
+            out.push_str(v.get());
+            any = true;
+        }
+        any
+    }
+
+    /// What a plan says, as JSON text: `pkg-templates/assemble.js`, over raw JSON.
+    pub(super) fn assemble(w: &Walk, plan: &RecordsPlan, to: Shape) -> String {
+        let groups: Vec<Obj> = serde_json::from_str::<Vec<&RawValue>>(&plan.groups)
+            .unwrap()
+            .into_iter()
+            .map(obj)
+            .collect();
+        let key = if to == Shape::List {
+            "tasks"
+        } else {
+            "hierarchy"
+        };
+        let mut ops = plan
+            .ops
+            .chunks_exact(2)
+            .map(|pair| (pair[0], pair[1] as usize));
+        let mut out: Vec<String> = Vec::new();
+        let (mut rec, mut buf) = (0, String::new());
+        let mut first = vec![true];
+        let mut path: Vec<String> = Vec::new();
+        let sep = |first: &mut Vec<bool>, buf: &mut String| {
+            let f = first.last_mut().unwrap();
+            if !*f {
+                buf.push(',');
+            }
+            *f = false;
+        };
+        for (code, arg) in ops.by_ref() {
+            let arg = || arg;
+            match code {
+                op::REC => {
+                    rec = arg();
+                    buf.clear();
+                    first = vec![true];
+                }
+                op::PASS => {
+                    let mut s = String::from("{");
+                    members(&w.records[arg()], &[], &mut s);
+                    out.push(s + "}");
+                }
+                op::END => {
+                    let mut s = String::from("{");
+                    for (i, (k, v)) in w.records[rec].iter().enumerate() {
+                        if i > 0 {
+                            s.push(',');
+                        }
+                        if k == "tasks" || k == "hierarchy" {
+                            s.push_str(&format!("\"{key}\":[{buf}]"));
+                        } else {
+                            s.push_str(&format!(
+                                "{}:{}",
+                                serde_json::to_string(k).unwrap(),
+                                v.get()
+                            ));
+                        }
+                    }
+                    out.push(s + "}");
+                }
+                op::TASK | op::TASK_STRIP | op::TASK_PATH | op::OPEN | op::OPEN_STRIP => {
+                    let item = &w.items[arg()];
+                    sep(&mut first, &mut buf);
+                    buf.push('{');
+                    let skip: &[&str] = if matches!(code, op::TASK | op::OPEN) {
+                        &["children"]
+                    } else {
+                        &["children", "path"]
+                    };
+                    let any = members(item, skip, &mut buf);
+                    match code {
+                        op::TASK_PATH => {
+                            if any {
+                                buf.push(',');
+                            }
+                            buf.push_str(&format!("\"path\":[{}]}}", path.join(",")));
+                        }
+                        op::OPEN | op::OPEN_STRIP => {
+                            buf.push_str(",\"children\":[");
+                            first.push(true);
+                        }
+                        _ => buf.push('}'),
+                    }
+                }
+                op::GROUP | op::GROUP_ENTRY => {
+                    let i = arg();
+                    let o = if code == op::GROUP {
+                        &groups[i]
+                    } else {
+                        &w.entries[i]
+                    };
+                    sep(&mut first, &mut buf);
+                    buf.push('{');
+                    members(o, &["children"], &mut buf);
+                    buf.push_str(",\"children\":[");
+                    first.push(true);
+                }
+                op::CLOSE => {
+                    buf.push_str("]}");
+                    first.pop();
+                }
+                op::ENTER_GROUP => {
+                    let mut s = String::from("{");
+                    members(&w.items[arg()], &["children"], &mut s);
+                    path.push(s + "}");
+                }
+                op::ENTER_TASK => {
+                    let id = field(&w.items[arg()], "task_id").unwrap().get();
+                    path.push(format!("{{\"task_id\":{id}}}"));
+                }
+                op::LEAVE => {
+                    path.pop();
+                }
+                other => panic!("unknown instruction {other}"),
+            }
+        }
+        format!("[{}]", out.join(","))
+    }
+
+    /// The records as the plan path makes them, next to the byte converter's.
+    pub(super) fn both(records: &str, o: &ConvertOptions) -> (J, J) {
+        let raw: &RawValue = serde_json::from_str(records).unwrap();
+        let w = walk(raw, o);
+        let plan = planned(&w.words, &w.strings_json(), o).unwrap();
+        (
+            canon(&assemble(&w, &plan, o.to)),
+            canon(&super::records(records, o)),
+        )
+    }
+
+    fn each_option(taxonomy: &TaskTaxonomy) -> Vec<ConvertOptions<'_>> {
+        use Dimension::*;
+        let mut all = vec![list(false), list(true), opts(Shape::Hierarchy)];
+        for group_by in [
+            vec![AiImpactLevel],
+            vec![ValidationState],
+            vec![ValidationState, AiImpactLevel],
+        ] {
+            all.push(ConvertOptions {
+                group_by,
+                ..opts(Shape::Hierarchy)
+            });
+        }
+        all.push(ConvertOptions {
+            taxonomy: Some(taxonomy),
+            ..opts(Shape::Hierarchy)
+        });
+        all
+    }
+
+    #[test]
+    fn plans_build_the_fixtures_as_the_byte_converter_does() {
+        let hier = get_records(PAGE_HIERARCHY);
+        let list_records = get_records(PAGE_LIST);
+        let tax = learned(hier.get());
+        let with_path = super::records(hier.get(), &list(true));
+        for records in [hier.get(), list_records.get(), &with_path] {
+            for o in each_option(&tax) {
+                let (planned, converted) = both(records, &o);
+                assert_eq!(planned, converted, "{o:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_plan_is_instructions_and_groups() {
+        // To list with paths: a group, a task under it, a sub-task under that task.
+        let h = r#"[{"external_id":"e","hierarchy":[{"node_id":"g","name":"G","children":[
+            {"task_id":"t","children":[{"task_id":"u"}]}]}]}]"#;
+        let raw: &RawValue = serde_json::from_str(h).unwrap();
+        let w = walk(raw, &list(true));
+        // Header, HIERARCHY with 1 node: a group with 1 child, a task with 1 child, a task.
+        assert_eq!(w.words, [0, 1, 1, 2, 3, 1]);
+        let plan = planned(&w.words, &w.strings_json(), &list(true)).unwrap();
+        use op::*;
+        assert_eq!(
+            plan.ops,
+            [
+                REC,
+                0,
+                ENTER_GROUP,
+                0,
+                TASK_PATH,
+                1,
+                ENTER_TASK,
+                1,
+                TASK_PATH,
+                2, //
+                LEAVE,
+                0,
+                LEAVE,
+                0,
+                END,
+                0,
+            ]
+        );
+        assert_eq!(plan.groups, "[]");
+        // Without paths, the group disappears.
+        let plan = planned(&w.words, b"[]", &list(false)).unwrap();
+        assert_eq!(plan.ops, [REC, 0, TASK, 1, TASK, 2, END, 0]);
+
+        // To hierarchy by path: the path's group is entry 0, the parent task entry 1.
+        let l = super::records(h, &list(true));
+        let raw: &RawValue = serde_json::from_str(&l).unwrap();
+        let o = opts(Shape::Hierarchy);
+        let w = walk(raw, &o);
+        let plan = planned(&w.words, &w.strings_json(), &o).unwrap();
+        assert_eq!(
+            plan.ops,
+            [
+                REC,
+                0,
+                GROUP_ENTRY,
+                0,
+                OPEN_STRIP,
+                0,
+                TASK_STRIP,
+                1, //
+                CLOSE,
+                0,
+                CLOSE,
+                0,
+                END,
+                0,
+            ]
+        );
+
+        // Grouped: each group once in `groups`, across records; the unknown value too.
+        let two = r#"[{"external_id":"a","tasks":[{"task_id":"x","validation_state":"validated"},{"task_id":"y"}]},
+                {"external_id":"b","tasks":[{"task_id":"x","validation_state":"validated"}]},
+                {"external_id":"c","hierarchy":[]}]"#;
+        let o = ConvertOptions {
+            group_by: vec![Dimension::ValidationState],
+            ..opts(Shape::Hierarchy)
+        };
+        let raw: &RawValue = serde_json::from_str(two).unwrap();
+        let w = walk(raw, &o);
+        let plan = planned(&w.words, &w.strings_json(), &o).unwrap();
+        assert_eq!(
+            plan.groups,
+            r#"[{"node_id":"validated","name":"validated","children":null},{"node_id":"unknown","name":"unknown","children":null}]"#
+        );
+        assert_eq!(
+            plan.ops,
+            [
+                REC, 0, GROUP, 0, TASK, 0, CLOSE, 0, GROUP, 1, TASK, 1, CLOSE, 0, END, 0, //
+                REC, 1, GROUP, 0, TASK, 2, CLOSE, 0, END, 0, //
+                REC, 2, END, 0,
+            ]
+        );
+        // Passing through: a list record to list, a hierarchy record to hierarchy.
+        let plan = planned(&[0, 0, 0], b"[]", &list(false)).unwrap();
+        assert_eq!(plan.ops, [PASS, 0, PASS, 1]);
+        let plan = planned(&[0, 1], b"[]", &opts(Shape::Hierarchy)).unwrap();
+        assert_eq!(plan.ops, [PASS, 0]);
+    }
+
+    #[test]
+    fn a_taxonomy_group_is_sent_once_for_every_record_it_holds() {
+        let hier = get_records(PAGE_HIERARCHY);
+        let tax = learned(hier.get());
+        let l = super::records(hier.get(), &list(false));
+        let twice = format!("[{},{}]", &l[1..l.len() - 1], &l[1..l.len() - 1]);
+        let o = ConvertOptions {
+            taxonomy: Some(&tax),
+            ..opts(Shape::Hierarchy)
+        };
+        let raw: &RawValue = serde_json::from_str(&twice).unwrap();
+        let w = walk(raw, &o);
+        let plan = planned(&w.words, &w.strings_json(), &o).unwrap();
+        let groups: Vec<&RawValue> = serde_json::from_str(&plan.groups).unwrap();
+        let distinct: std::collections::BTreeSet<_> = tax
+            .iter()
+            .flat_map(|(_, path)| path.iter().map(|e| e.to_json()))
+            .collect();
+        assert!(groups.len() <= tax.iter().map(|(_, p)| p.len()).sum::<usize>());
+        let members = |g: &RawValue| {
+            let text = g.get();
+            format!("{}}}", &text[..text.len() - ",\"children\":null}".len()])
+        };
+        assert!(groups.iter().all(|g| distinct.contains(&members(g))));
+        assert_eq!(
+            canon(&assemble(&w, &plan, Shape::Hierarchy)),
+            canon(&super::records(&twice, &o))
+        );
+    }
+
+    #[test]
+    fn malformed_skeletons_are_errors() {
+        let h = opts(Shape::Hierarchy);
+        let grouped = ConvertOptions {
+            group_by: vec![Dimension::AiImpactLevel],
+            ..opts(Shape::Hierarchy)
+        };
+        let keep = list(true);
+        let cases: &[(&[u32], &[u8], &ConvertOptions)] = &[
+            (&[], b"[]", &h),                      // no header
+            (&[1], b"[]", &h),                     // header: grouping dimensions that are not given
+            (&[0], b"[]", &grouped),               // and the other way round
+            (&[0, 7], b"[]", &h),                  // no such record
+            (&[0, 0, 2], b"[]", &h),               // tasks missing
+            (&[0, 0, 1, 5, 0], b"[]", &h),         // string out of range
+            (&[0, 0, 1, 0, 2], br#"["t"]"#, &h),   // an entry missing
+            (&[0, 0, 1, 0, 130], br#"["t"]"#, &h), // a path longer than allowed
+            (&[0, 1, 1, 3], b"[]", &keep),         // a node's child missing
+            (&[1, 1, 1, 1, 3], b"[]", &grouped),   // a grouping value out of range
+            (&[0, 0, 1, 0, 0], b"{}", &h),         // strings not an array
+            (&[0, 0, 1, 0, 0], b"[1]", &h),        // not strings
+            (&[0, 0, 1, 0, 0], b"[\"\xff\"]", &h), // not UTF-8
+        ];
+        for (words, strings, o) in cases {
+            let e = plan_records(words, strings, o)
+                .err()
+                .unwrap_or_else(|| panic!("{words:?} planned"));
+            assert_eq!(e.kind, ErrorKind::InvalidInput, "{words:?}");
+            assert_eq!(e.message, "skeleton: malformed");
+        }
+        // Nodes nested deeper than the reader allows.
+        let mut deep = vec![0, 1, 1];
+        deep.extend(std::iter::repeat_n(2, 200));
+        deep.push(1);
+        assert!(plan_records(&deep, b"[]", &keep).is_err());
+        // Option errors are the converter's.
+        let twice = ConvertOptions {
+            group_by: vec![Dimension::AiImpactLevel; 2],
+            ..opts(Shape::Hierarchy)
+        };
+        let e = plan_records(&[2], b"[]", &twice).err().unwrap();
+        assert_eq!(e, convert_records(b"[]", &twice).unwrap_err());
+    }
+
+    mod fuzz {
+        use proptest::prelude::*;
+
+        use super::super::*;
+        use super::each_option;
+
+        proptest! {
+            /// Any words and strings: a plan or an error, never a panic.
+            #[test]
+            fn any_skeleton_plans_or_fails(
+                words in proptest::collection::vec(0u32..40, 0..60),
+                strings in proptest::sample::select(vec![&b"[]"[..], br#"["a","b","a\u0041"]"#, br#"["\ud800"]"#, b"[", b"[1,"]),
+                k in 0usize..4,
+                keep in any::<bool>(),
+            ) {
+                let tax = learned(get_records(PAGE_HIERARCHY).get());
+                let mut o = each_option(&tax)[k * 2 % 7].clone();
+                o.keep_path = keep;
+                let _ = plan_records(&words, strings, &o);
+                let mut headed = vec![if o.to == Shape::List { 0 } else { o.group_by.len() as u32 }];
+                headed.extend(&words);
+                let _ = plan_records(&headed, strings, &o);
+            }
+        }
+    }
 }
