@@ -16,6 +16,8 @@ echo '{ "type": "commonjs" }' > pkg/node/package.json
 # Features rustc enables by default for wasm32-unknown-unknown; wasm-opt must know them to keep them.
 features=(--enable-bulk-memory --enable-mutable-globals --enable-nontrapping-float-to-int
   --enable-sign-ext --enable-reference-types --enable-multivalue)
+# simd128 is enabled in .cargo/config.toml, not by default.
+features+=(--enable-simd)
 node_modules/.bin/wasm-opt -O3 "${features[@]}" --strip-debug --strip-producers \
   pkg/web/task_profiles_bg.wasm -o pkg/web/task_profiles_bg.wasm
 # Both builds share one module: the bindings differ, the wasm does not.
