@@ -16,18 +16,29 @@ function median(xs) {
   return s[Math.floor(s.length / 2)];
 }
 
-/** Runs each contender RUNS times, interleaved so drift hits all alike; returns median ms and the last result. */
-async function race(contenders) {
+/**
+ * Runs each contender RUNS times, interleaved and in a rotating order so that drift and
+ * whatever one leaves behind (garbage, a warm server) hit all alike; returns the median ms and
+ * the last result of each.
+ */
+async function race(contenders, runs = RUNS) {
   const times = contenders.map(() => []);
   const results = [];
-  for (let run = 0; run < RUNS; run++) {
-    for (const [i, [, fn]] of contenders.entries()) {
+  for (let run = 0; run < runs; run++) {
+    for (let k = 0; k < contenders.length; k++) {
+      const i = (k + run) % contenders.length;
       const start = performance.now();
-      results[i] = await fn();
+      results[i] = await contenders[i][1]();
       times[i].push(performance.now() - start);
     }
   }
-  return contenders.map(([name], i) => ({ name, ms: median(times[i]), result: results[i] }));
+  return contenders.map(([name], i) => ({ name, ms: median(times[i]), times: times[i], result: results[i] }));
+}
+
+/** How much longer `row` takes than `base`, in percent: the median of the runs' ratios (a run
+ * of one is paired with the same round's run of the other, so drift between rounds cancels). */
+function overhead(row, base) {
+  return (median(row.times.map((t, i) => t / base.times[i])) - 1) * 100;
 }
 
 function report(title, rows, baselineIndex = 0) {
@@ -42,20 +53,43 @@ const sandbox = await startSandbox(["--employees", String(EMPLOYEES), "--seed", 
 const client = new TaskProfilesClient({ baseUrl: sandbox.url, token: sandbox.token });
 console.log(`sandbox ${sandbox.url}: ${EMPLOYEES} employees, every include field; median of ${RUNS} runs`);
 
-// 4. The export iterator against a hand-written fetch + JSON.parse loop, over HTTP.
-async function handWritten() {
-  let cursor;
+// 4. The export iterator against hand-written fetch + JSON.parse loops, over HTTP. The iterator
+// requests the next page as soon as it hands out a page's records; so does the second loop,
+// which is what the iterator's overhead is measured against. The first loop waits for each
+// page before asking for the next: it shows what prefetching gains here. The loops read each
+// body with `text()`, as plain JS does; the iterator reads bytes and decodes them strictly (a
+// body that is not UTF-8 is an error, not U+FFFD), with a timeout and an abort signal on each
+// request.
+function requestPage(cursor) {
+  return fetch(`${sandbox.url}/export/employees/task_profiles?response_format=list`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${sandbox.token}`, "Content-Type": "application/json" },
+    body: JSON.stringify({ limit: 100, include: INCLUDE, ...(cursor ? { starting_after: cursor } : {}) }),
+  });
+}
+const countRecords = (records) => {
   let n = 0;
-  for (;;) {
-    const res = await fetch(`${sandbox.url}/export/employees/task_profiles?response_format=list`, {
-      method: "POST",
-      headers: { Authorization: `Bearer ${sandbox.token}`, "Content-Type": "application/json" },
-      body: JSON.stringify({ limit: 100, include: INCLUDE, ...(cursor ? { starting_after: cursor } : {}) }),
-    });
-    const page = JSON.parse(await res.text());
-    for (const record of page.records) n += record.tasks.length >= 0 ? 1 : 0;
+  for (const record of records) n += record.tasks.length >= 0 ? 1 : 0;
+  return n;
+};
+async function handWritten() {
+  let n = 0;
+  for (let cursor; ;) {
+    const page = JSON.parse(await (await requestPage(cursor)).text());
+    n += countRecords(page.records);
     if (!page.has_next) return n;
     cursor = page.next_starting_after;
+  }
+}
+async function handWrittenPrefetch() {
+  let n = 0;
+  let next = requestPage(undefined).then((res) => res.text());
+  for (;;) {
+    const page = JSON.parse(await next);
+    // Ask for the next page before going through this one's records, as the iterator does.
+    if (page.has_next) next = requestPage(page.next_starting_after).then((res) => res.text());
+    n += countRecords(page.records);
+    if (!page.has_next) return n;
   }
 }
 async function iterator() {
@@ -63,10 +97,23 @@ async function iterator() {
   for await (const record of client.exportTaskProfiles({ limit: 100, include: INCLUDE })) n += record.tasks.length >= 0 ? 1 : 0;
   return n;
 }
-const exportRows = await race([["hand-written fetch + JSON.parse loop", handWritten], ["client.exportTaskProfiles (for await)", iterator]]);
-if (exportRows[0].result !== EMPLOYEES || exportRows[1].result !== EMPLOYEES) throw new Error("the export contenders disagree");
-report("export over HTTP (4)", exportRows);
-console.log(`  iterator overhead: ${(((exportRows[1].ms / exportRows[0].ms) - 1) * 100).toFixed(1)}% (target: under 10%; the iterator fetches one page ahead)`);
+// Over HTTP, with the sandbox on the same machine, runs vary more than in-process work: more of them.
+const EXPORT_RUNS = Math.max(RUNS, 11);
+async function iteratorPages() {
+  let n = 0;
+  for await (const page of client.exportTaskProfiles({ limit: 100, include: INCLUDE }).pages()) n += countRecords(page.records);
+  return n;
+}
+const exportRows = await race([
+  ["hand-written loop, one page after another", handWritten],
+  ["hand-written loop, one page ahead", handWrittenPrefetch],
+  ["client.exportTaskProfiles (for await)", iterator],
+  ["client.exportTaskProfiles().pages() (for await)", iteratorPages],
+], EXPORT_RUNS);
+for (const row of exportRows) if (row.result !== EMPLOYEES) throw new Error(`${row.name} counted ${row.result} records, not ${EMPLOYEES}`);
+report(`export over HTTP (4): median of ${EXPORT_RUNS} runs`, exportRows, 1);
+console.log(`  iterator overhead over the loop one page ahead: ${overhead(exportRows[2], exportRows[1]).toFixed(1)}% (target: under 10%); pages(): ${overhead(exportRows[3], exportRows[1]).toFixed(1)}%`);
+console.log(`  prefetch gain of the hand-written loop: ${(-overhead(exportRows[1], exportRows[0])).toFixed(1)}%`);
 
 /** Every page body of the export, as bytes, exactly as fetch delivers them. */
 async function pagesAsBytes(format) {
@@ -104,7 +151,7 @@ const statsRows = await race([
 ]);
 assert.deepEqual(comparable(statsRows[1].result), comparable(statsRows[0].result), "the hand-written loop computes the same summary");
 assert.deepEqual(comparable(statsRows[2].result), comparable(statsRows[0].result), "the d3 version computes the same summary");
-report("statistics over the list pages (1): targets 2x over the loop, 4x over d3", statsRows);
+report("statistics over the list pages (1): targets 3x over the loop, 6x over d3", statsRows);
 console.log(`  addPage vs hand-written loop: ${(statsRows[1].ms / statsRows[0].ms).toFixed(2)}x; vs d3-array: ${(statsRows[2].ms / statsRows[0].ms).toFixed(2)}x; wasm throughput ${(mb(listPages) / (statsRows[0].ms / 1000)).toFixed(0)} MB/s`);
 
 // 2. Bulk page conversion, bytes in and bytes out.
@@ -127,12 +174,12 @@ const toHierRows = await race([
   ["convertPage list→hierarchy (wasm, bytes→bytes)", () => listPages.map((p) => convertPage(p, { to: "hierarchy", taxonomy }))],
   ["JSON.parse + hand-written conversion + JSON.stringify", () => jsConvert(listPages, (r) => toHierarchyJs(r, jsTaxonomy))],
 ]);
-report("convertPage list → hierarchy (2): target 2x", toHierRows);
+report("convertPage list → hierarchy (2): target 3.5x", toHierRows);
 const toListRows = await race([
   ["convertPage hierarchy→list (wasm, bytes→bytes)", () => hierPages.map((p) => convertPage(p, { to: "list" }))],
   ["JSON.parse + hand-written conversion + JSON.stringify", () => jsConvert(hierPages, toListJs)],
 ]);
-report("convertPage hierarchy → list (2): target 2x", toListRows);
+report("convertPage hierarchy → list (2): target 3.5x", toListRows);
 console.log(`  list→hierarchy: ${(toHierRows[1].ms / toHierRows[0].ms).toFixed(2)}x; hierarchy→list: ${(toListRows[1].ms / toListRows[0].ms).toFixed(2)}x`);
 
 // 3. Object-level conversion (JS objects in and out): the skeleton of the records goes to wasm,
@@ -145,12 +192,16 @@ const objRows = await race([
   ["toHierarchy(records, { taxonomy })", () => listRecords.map((r) => toHierarchy(r, { taxonomy }))],
   ["plain-JS toHierarchy", () => listRecords.map((r) => toHierarchyJs(r, jsTaxonomy))],
 ]);
+assert.equal(objRows[0].result.length, hierRecords.length);
+assert.deepEqual(objRows[0].result, objRows[1].result, "plain-JS toList builds the same records");
+assert.equal(objRows[2].result.length, listRecords.length);
+assert.deepEqual(objRows[2].result, objRows[3].result, "plain-JS toHierarchy builds the same records");
 report("object-level conversion (3): target within 1.5x of plain JS", objRows);
 console.log(`  toList: ${(objRows[0].ms / objRows[1].ms).toFixed(2)}x the time of plain JS; toHierarchy: ${(objRows[2].ms / objRows[3].ms).toFixed(2)}x`);
 
 // 5. Size of the release module.
 const wasm = readFileSync(new URL("../pkg/web/task_profiles_bg.wasm", import.meta.url));
 await WebAssembly.compile(wasm);
-console.log(`\nwasm size (5): ${wasm.length} bytes, ${gzipSync(wasm, { level: 9 }).length} gzipped (budget 133120); the optimised module compiles and loads`);
+console.log(`\nwasm size (5): ${wasm.length} bytes, ${gzipSync(wasm, { level: 9 }).length} gzipped (budget ${150 * 1024}); the optimised module compiles and loads`);
 
 await sandbox.stop();

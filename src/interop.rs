@@ -1,7 +1,7 @@
 //! Every conversion between JS values and the core's types, in one place: options and params in
-//! (serde-wasm-bindgen into the core's JSON value, so that the core names the field that is
+//! (walked into the core's JSON value by [`to_value`], so that the core names the field that is
 //! wrong), page bodies and records in, and errors, progress, page info, summaries, trees and
-//! persisted forms out.
+//! persisted forms out (serde-wasm-bindgen).
 
 use std::cell::RefCell;
 
