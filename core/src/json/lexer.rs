@@ -427,19 +427,19 @@ impl<'a> Lexer<'a> {
     /// Opens the object at `at`, or fails saying that `what` was expected there.
     #[inline]
     pub(crate) fn begin_object(&mut self, at: &Path, what: &str) -> PResult<()> {
-        self.ws();
-        if self.peek() == Some(b'{') {
-            self.enter()
-        } else {
-            self.expected(at, what)
-        }
+        self.begin(b'{', at, what)
     }
 
     /// Opens the array at `at`, or fails saying that `what` was expected there.
     #[inline]
     pub(crate) fn begin_array(&mut self, at: &Path, what: &str) -> PResult<()> {
+        self.begin(b'[', at, what)
+    }
+
+    #[inline(always)]
+    fn begin(&mut self, open: u8, at: &Path, what: &str) -> PResult<()> {
         self.ws();
-        if self.peek() == Some(b'[') {
+        if self.peek() == Some(open) {
             self.enter()
         } else {
             self.expected(at, what)

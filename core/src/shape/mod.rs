@@ -212,17 +212,7 @@ impl<'a> RecordsSink<'a> for PageWriter<'_, '_> {
     }
 
     fn record(&mut self, lx: &mut Lexer<'a>, at: &Path) -> PResult<()> {
-        if self.written > 0 {
-            self.out.push(b',');
-        }
-        let rec = raw::object(lx, Ctx::Record)?;
-        match self.conv.record(&rec, at, &mut self.out) {
-            Ok(()) => {
-                self.written += 1;
-                Ok(())
-            }
-            Err(e) => lx.fail_with(e.message),
-        }
+        write_record(&mut self.conv, &mut self.out, &mut self.written, lx, at)
     }
 
     fn end(&mut self) {
@@ -257,21 +247,33 @@ impl<'a> RecordsSink<'a> for RecordsWriter<'_, '_> {
     }
 
     fn record(&mut self, lx: &mut Lexer<'a>, at: &Path) -> PResult<()> {
-        if self.written > 0 {
-            self.out.push(b',');
-        }
-        let rec = raw::object(lx, Ctx::Record)?;
-        match self.conv.record(&rec, at, &mut self.out) {
-            Ok(()) => {
-                self.written += 1;
-                Ok(())
-            }
-            Err(e) => lx.fail_with(e.message),
-        }
+        write_record(&mut self.conv, &mut self.out, &mut self.written, lx, at)
     }
 
     fn end(&mut self) {
         self.out.push(b']');
+    }
+}
+
+/// Converts the record at `lx` into `out`, after a comma unless it is the array's first
+/// (`written` counts them).
+fn write_record<'a>(
+    conv: &mut Converter,
+    out: &mut Vec<u8>,
+    written: &mut usize,
+    lx: &mut Lexer<'a>,
+    at: &Path,
+) -> PResult<()> {
+    if *written > 0 {
+        out.push(b',');
+    }
+    let rec = raw::object(lx, Ctx::Record)?;
+    match conv.record(&rec, at, out) {
+        Ok(()) => {
+            *written += 1;
+            Ok(())
+        }
+        Err(e) => lx.fail_with(e.message),
     }
 }
 

@@ -234,15 +234,7 @@ fn ai_impact_level<'a>(lx: &mut Lexer<'a>, at: &Path) -> PResult<Option<Cow<'a, 
 
 /// `linked_skills`: an array (or null) of `{ "skill_id", "skill" }`.
 fn linked_skills<'a>(lx: &mut Lexer<'a>, out: &mut Scratch<'a>, at: &Path) -> PResult<()> {
-    if lx.null()? {
-        return Ok(());
-    }
-    lx.begin_array(at, "an array or null")?;
-    let mut first = true;
-    let mut i = 0;
-    while lx.next_element(&mut first)? {
-        let at_skill = at.index(i);
-        lx.begin_object(&at_skill, "an object")?;
+    each_object(lx, at, |lx, at_skill| {
         let mut id = None;
         let mut name = None;
         let mut first_key = true;
@@ -256,28 +248,19 @@ fn linked_skills<'a>(lx: &mut Lexer<'a>, out: &mut Scratch<'a>, at: &Path) -> PR
             }
         }
         let Some(id) = id else {
-            return lx.fail(&at_skill, "a linked skill needs \"skill_id\"");
+            return lx.fail(at_skill, "a linked skill needs \"skill_id\"");
         };
         let Some(name) = name else {
-            return lx.fail(&at_skill, "a linked skill needs \"skill\"");
+            return lx.fail(at_skill, "a linked skill needs \"skill\"");
         };
         out.skills.push(SkillEv { id, name });
-        i += 1;
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 /// `source_events`: an array (or null) of `{ "external_id", "event_type" }`.
 fn source_events<'a>(lx: &mut Lexer<'a>, out: &mut Scratch<'a>, at: &Path) -> PResult<()> {
-    if lx.null()? {
-        return Ok(());
-    }
-    lx.begin_array(at, "an array or null")?;
-    let mut first = true;
-    let mut i = 0;
-    while lx.next_element(&mut first)? {
-        let at_event = at.index(i);
-        lx.begin_object(&at_event, "an object")?;
+    each_object(lx, at, |lx, at_event| {
         let mut kind = None;
         let mut first_key = true;
         while let Some(key) = lx.next_key(&mut first_key)? {
@@ -288,9 +271,30 @@ fn source_events<'a>(lx: &mut Lexer<'a>, out: &mut Scratch<'a>, at: &Path) -> PR
             }
         }
         let Some(kind) = kind else {
-            return lx.fail(&at_event, "a source event needs \"event_type\"");
+            return lx.fail(at_event, "a source event needs \"event_type\"");
         };
         out.events.push(kind);
+        Ok(())
+    })
+}
+
+/// Opens each object of the array (or null) at `at` and has `each` read its members.
+#[inline(always)]
+fn each_object<'a>(
+    lx: &mut Lexer<'a>,
+    at: &Path,
+    mut each: impl FnMut(&mut Lexer<'a>, &Path) -> PResult<()>,
+) -> PResult<()> {
+    if lx.null()? {
+        return Ok(());
+    }
+    lx.begin_array(at, "an array or null")?;
+    let mut first = true;
+    let mut i = 0;
+    while lx.next_element(&mut first)? {
+        let at_item = at.index(i);
+        lx.begin_object(&at_item, "an object")?;
+        each(lx, &at_item)?;
         i += 1;
     }
     Ok(())
