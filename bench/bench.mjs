@@ -56,10 +56,9 @@ console.log(`sandbox ${sandbox.url}: ${EMPLOYEES} employees, every include field
 // 4. The export iterator against hand-written fetch + JSON.parse loops, over HTTP. The iterator
 // requests the next page as soon as it hands out a page's records; so does the second loop,
 // which is what the iterator's overhead is measured against. The first loop waits for each
-// page before asking for the next: it shows what prefetching gains here. The loops read each
-// body with `text()`, as plain JS does; the iterator reads bytes and decodes them strictly (a
-// body that is not UTF-8 is an error, not U+FFFD), with a timeout and an abort signal on each
-// request.
+// page before asking for the next: it shows what prefetching gains here. All read each body
+// with `text()`; the iterator also checks that the text shows no U+FFFD (where bytes that are not
+// UTF-8 would be), and puts a timeout and an abort signal on each request.
 function requestPage(cursor) {
   return fetch(`${sandbox.url}/export/employees/task_profiles?response_format=list`, {
     method: "POST",

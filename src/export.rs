@@ -600,6 +600,7 @@ impl Shared {
         };
         let stop = self.stop.signal();
         let (mut retries, mut refreshed, mut refresh_now) = (0, false, false);
+        let mut body_as = mode.body_as();
         loop {
             let Some(token) = self.transport.token(refresh_now, &stop).await? else {
                 return Err(self.aborted());
@@ -607,7 +608,7 @@ impl Shared {
             refresh_now = false;
             let outcome = self
                 .transport
-                .attempt(&request, &token, mode.body_as(), &stop)
+                .attempt(&request, &token, body_as, &stop)
                 .await?;
             let attempt = Attempt {
                 retries,
@@ -631,6 +632,12 @@ impl Shared {
                     body,
                 } => {
                     let ok = (200..300).contains(&status);
+                    if ok && body_as == BodyAs::Text && body.may_hide_bad_bytes() {
+                        // Asked again, not retried: only the bytes tell a U+FFFD the server
+                        // sent from bytes that are not UTF-8.
+                        body_as = BodyAs::StrictText;
+                        continue;
+                    }
                     let error_text = (!ok).then(|| body.to_text());
                     let decision = self.state.borrow().plan.after_response(
                         attempt,

@@ -10,10 +10,15 @@ import { collect } from "./helpers.mjs";
 const CASES = JSON.parse(readFileSync(new URL("../fixtures/adversarial-pages.json", import.meta.url), "utf8"));
 const LAST_PAGE = '{"has_next":false,"records":[]}';
 
-/** A client whose first response is `body` and every later one an empty last page. */
+/**
+ * A client whose server answers `body` to the first page's request (every time it is asked: a
+ * page is read again as bytes when its text shows U+FFFD) and an empty last page after a cursor.
+ */
 function clientServing(body) {
-  let calls = 0;
-  const fetch = async () => new Response(calls++ === 0 ? body : LAST_PAGE, { status: 200, headers: { "content-type": "application/json" } });
+  const fetch = async (request) => {
+    const { starting_after: cursor } = await request.json();
+    return new Response(cursor === undefined ? body : LAST_PAGE, { status: 200, headers: { "content-type": "application/json" } });
+  };
   return new TaskProfilesClient({ baseUrl: "https://acme.eu.techwolf.ai", token: "t", fetch, maxRetries: 0 });
 }
 

@@ -431,3 +431,40 @@ describe("protocol violations", () => {
     });
   });
 });
+
+describe("bodies that are not UTF-8", () => {
+  // Records are read with `text()`, which makes U+FFFD of bytes that are not UTF-8; a page whose
+  // text shows one is asked for again and read as bytes, where only a real U+FFFD passes.
+  const bytesOf = (page) => new TextEncoder().encode(JSON.stringify(page));
+
+  test("a page with a real U+FFFD is read again and handed out intact; other pages once", async () => {
+    const { pages } = makePages(6, 3);
+    pages[1].records[0].tasks[0].task = "Caf\uFFFD \u00e9";
+    const fetch = pagedFetch(pages);
+    const records = await collect(client(fetch).exportTaskProfiles());
+    assert.equal(records.length, 6);
+    assert.equal(records[3].tasks[0].task, "Caf\uFFFD \u00e9");
+    assert.deepEqual(fetch.calls.map((c) => c.body.starting_after ?? null), [null, "e0003", "e0003"]);
+    const pageObjects = await collect(client(pagedFetch(pages)).exportTaskProfiles().pages());
+    assert.deepEqual(pageObjects.flatMap((p) => p.records), records);
+  });
+
+  test("bytes that are not UTF-8 are a protocol error, on the records path as on every other", async () => {
+    const { pages } = makePages(2, 2);
+    const good = bytesOf(pages[0]);
+    const at = new TextDecoder().decode(good).indexOf("Task 0") + 4;
+    const bad = Uint8Array.from(good);
+    bad[at] = 0xff; // "Task\xff0": not UTF-8
+    let calls = 0;
+    const fetch = async () => {
+      calls++;
+      return new Response(bad, { status: 200, headers: { "content-type": "application/json" } });
+    };
+    await rejects(collect(client(fetch, { maxRetries: 0 }).exportTaskProfiles()), (e) => {
+      assert.equal(e.kind, "protocol");
+      assert.match(e.message, /invalid UTF-8/);
+      assert.equal(e.records, 0);
+    });
+    assert.equal(calls, 2, "read as text, then as bytes");
+  });
+});
