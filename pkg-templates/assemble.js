@@ -43,13 +43,19 @@ function build(sk, [ops, groups], key) {
         out.push(copyRecord(records[r], bodies[r], key, list));
         break;
       case TASK:
-        list.push(without(items[arg]));
+        list.push(emptyChildren(items[arg]) ? keepingChildren(items[arg], false) : without(items[arg]));
         break;
       case TASK_STRIP:
-        list.push(withoutPath(items[arg]));
+        list.push(emptyChildren(items[arg]) ? keepingChildren(items[arg], true) : withoutPath(items[arg]));
         break;
       case TASK_PATH: {
-        const { children, path: _, ...task } = items[arg];
+        let task;
+        if (emptyChildren(items[arg])) {
+          task = keepingChildren(items[arg], true);
+        } else {
+          const { children, path: _, ...rest } = items[arg];
+          task = rest;
+        }
         task.path = path.map(copy);
         list.push(task);
         break;
@@ -126,6 +132,16 @@ function withoutPath(o) {
   if (!hasOwn(o, "children") && !hasOwn(o, "path")) return { ...o };
   const { children, path, ...rest } = o;
   return rest;
+}
+
+/** Whether a task has an empty `children`, which is data: the list shape carries it as it is. */
+const emptyChildren = (t) => Array.isArray(t.children) && t.children.length === 0;
+
+/** A copy of a task with an empty `children` (a new array, in its place), without `path` to `strip`. */
+function keepingChildren(t, strip) {
+  const out = copyRecord(t, "children", "children", []);
+  if (strip) delete out.path;
+  return out;
 }
 
 /** A copy of a record's members in order, `from` (if given) replaced in its place by `to: value`. */

@@ -35,7 +35,10 @@ export interface SourceEvent {
   [key: string]: unknown;
 }
 
-/** A task of a `list` record (and the fields of a task node in a `hierarchy` record). */
+/**
+ * A task of a `list` record (and the fields of a task node in a `hierarchy` record). A list task
+ * has no `children` but an empty one: a task node's `"children": []` is data, kept by `toList`.
+ */
 export interface Task {
   task_id: string;
   task: string;

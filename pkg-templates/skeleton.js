@@ -91,9 +91,10 @@ function record(sk, r, dims) {
 // `undefined` reads as absent, as JSON has it, and the copies are still right: `children` is left
 // out of every task copy, and any other such member stays where it is (see the top).
 
-/** A list task: an object with a string `task_id` and no `children`. */
+/** A list task: an object with a string `task_id` and no `children` but an empty one. */
 function listTask(t) {
-  if (!plain(t) || t.children !== undefined || typeof t.task_id !== "string") throw EXACT;
+  if (!plain(t) || typeof t.task_id !== "string") throw EXACT;
+  if (t.children !== undefined && !(array(t.children) && t.children.length === 0)) throw EXACT;
   return t;
 }
 

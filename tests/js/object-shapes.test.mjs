@@ -290,7 +290,7 @@ test("malformed input: the same error, kind and message, as the exact path", () 
     [toList, { external_id: "a", hierarchy: [{ children: [] }] }, 'record.hierarchy[0]: a group node needs "node_id"'],
     [toList, { external_id: "a", hierarchy: [{ node_id: "g", children: [{ task_id: 5 }] }] }, "record.hierarchy[0].children[0].task_id: expected a string, found a number"],
     [toHierarchy, { external_id: "a", hierarchy: [{ node_id: "g", children: 3 }] }, "record.hierarchy[0].children: expected an array, found a number"],
-    [toHierarchy, { external_id: "a", tasks: [{ task_id: "t", children: [] }] }, 'record.tasks[0]: a list task has no "children" (only hierarchy nodes do)'],
+    [toHierarchy, { external_id: "a", tasks: [{ task_id: "t", children: [{ task_id: "u" }] }] }, 'record.tasks[0]: a list task\'s "children" can only be empty (only hierarchy nodes have children)'],
     [toList, { external_id: "a", tasks: [{ task: "x" }] }, 'record.tasks[0]: a task needs "task_id"'],
     [toHierarchy, { external_id: "a", tasks: [{ task_id: "t", path: {} }] }, "record.tasks[0].path: expected an array, found an object"],
     [toHierarchy, { external_id: "a", tasks: [{ task_id: "t", path: [{ name: "g" }] }] }, 'record.tasks[0].path[0]: a path entry needs "node_id" or "task_id"'],
@@ -325,3 +325,33 @@ function capture(f) {
   }
   assert.fail("no error");
 }
+
+test("an empty children on a task survives the round trip; groups with no task are the one exception", () => {
+  const task = (id, extra = {}) => ({ task_id: id, task: `Task ${id}`, validation_state: "validated", ...extra });
+  const H = {
+    external_id: "e",
+    hierarchy: [
+      { node_id: "g", name: "Gröup", children: [task("t1", { children: [] }), { node_id: "empty", name: "E", children: [] }] },
+      { node_id: "only-empty", name: "O", children: [{ node_id: "inner", name: "I", children: [] }] },
+      task("t2", { children: [{ node_id: "nothing", name: "N", children: [] }] }),
+    ],
+  };
+  // What comes back: the groups that hold no task are gone, and so is t2's `children`, which
+  // held only such a group; t1's empty `children` is data and stays.
+  const expected = {
+    external_id: "e",
+    hierarchy: [{ node_id: "g", name: "Gröup", children: [task("t1", { children: [] })] }, task("t2")],
+  };
+  const flat = toList(H, { keepPath: true });
+  assert.deepEqual(flat.tasks.map((t) => t.task_id), ["t1", "t2"]);
+  assert.deepEqual(flat.tasks[0].children, []);
+  same(toHierarchy(flat), expected);
+  const taxonomy = new TaskTaxonomy().learn([H]);
+  assert.deepEqual(toHierarchy(toList(H), { taxonomy }), expected);
+  // The byte converter agrees.
+  const page = JSON.stringify({ has_next: false, records: [H] });
+  const back = decode(convertPage(convertPage(page, { to: "list", keepPath: true }), { to: "hierarchy" }));
+  assert.deepEqual(back.records, [expected]);
+  // Only an empty `children` is allowed on a list task.
+  assert.throws(() => toHierarchy({ external_id: "e", tasks: [task("t", { children: [task("u")] })] }), /can only be empty/);
+});

@@ -49,6 +49,20 @@ pub(crate) enum Val<'a, K> {
     Wrong(&'static str),
 }
 
+impl<K> Val<'_, K> {
+    /// Whether the value is an empty array (`[]`, whitespace inside allowed).
+    pub fn is_empty_array(&self) -> bool {
+        match self {
+            Val::Arr(items) => items.is_empty(),
+            Val::Raw(raw) => {
+                let inside = raw.strip_prefix('[').and_then(|r| r.strip_suffix(']'));
+                inside.is_some_and(|r| r.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r')))
+            }
+            Val::Wrong(_) => false,
+        }
+    }
+}
+
 /// An element of an array the schema descends into.
 pub(crate) enum Item<'a, K> {
     Obj(Obj<'a, K>),
@@ -287,16 +301,16 @@ pub(crate) fn write_member<K: Copy>(out: &mut Vec<u8>, m: &Member<K>) {
     write_val(out, &m.val);
 }
 
-/// Writes the members of `obj` but those whose key `skip` says, comma-separated, without braces.
+/// Writes the members of `obj` but those `skip` says, comma-separated, without braces.
 /// Returns whether any member was written.
-pub(crate) fn write_members<K: Copy>(
+pub(crate) fn write_members<'a, K: Copy>(
     out: &mut Vec<u8>,
-    obj: &Obj<K>,
-    skip: impl Fn(K) -> bool,
+    obj: &Obj<'a, K>,
+    skip: impl Fn(&Member<'a, K>) -> bool,
 ) -> bool {
     let mut any = false;
     for m in &obj.members {
-        if skip(m.key) {
+        if skip(m) {
             continue;
         }
         if any {
@@ -308,8 +322,12 @@ pub(crate) fn write_members<K: Copy>(
     any
 }
 
-/// Writes `{...}` of the members of `obj` but those whose key `skip` says.
-pub(crate) fn write_obj<K: Copy>(out: &mut Vec<u8>, obj: &Obj<K>, skip: impl Fn(K) -> bool) {
+/// Writes `{...}` of the members of `obj` but those `skip` says.
+pub(crate) fn write_obj<'a, K: Copy>(
+    out: &mut Vec<u8>,
+    obj: &Obj<'a, K>,
+    skip: impl Fn(&Member<'a, K>) -> bool,
+) {
     out.push(b'{');
     write_members(out, obj, skip);
     out.push(b'}');

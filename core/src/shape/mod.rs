@@ -429,10 +429,11 @@ pub(crate) struct ListTask<'a> {
 
 /// Checks a list task.
 pub(crate) fn list_task<'a>(obj: &Obj<'a>, at: &Path) -> Result<ListTask<'a>> {
-    if obj.has(Key::Children) {
+    // An empty `children` is a task node's, carried by `toList` as data.
+    if obj.get(Key::Children).is_some_and(|v| !v.is_empty_array()) {
         return Err(fail(
             at,
-            "a list task has no \"children\" (only hierarchy nodes do)",
+            "a list task's \"children\" can only be empty (only hierarchy nodes have children)",
         ));
     }
     let Some(val) = obj.get(Key::TaskId) else {

@@ -454,8 +454,16 @@ fn render(plan: &Plan, src: &Sources, to: Shape, scratch: &mut Scratch, out: &mu
 
     /// An object's members but `children` (and `path`, to `strip` it); whether any was written.
     fn members(out: &mut Vec<u8>, obj: &Obj, strip: bool) -> bool {
-        raw::write_members(out, obj, |k| {
-            k == Key::Children || (strip && k == Key::Path)
+        raw::write_members(out, obj, |m| {
+            m.key == Key::Children || (strip && m.key == Key::Path)
+        })
+    }
+
+    /// A task's members but `path` (to `strip` it) and a `children` that is not empty: an empty
+    /// one is data, which the list shape carries as it is; whether any was written.
+    fn task_members(out: &mut Vec<u8>, obj: &Obj, strip: bool) -> bool {
+        raw::write_members(out, obj, |m| {
+            (m.key == Key::Children && !m.val.is_empty_array()) || (strip && m.key == Key::Path)
         })
     }
 
@@ -508,7 +516,11 @@ fn render(plan: &Plan, src: &Sources, to: Shape, scratch: &mut Scratch, out: &mu
                 sep(&mut first, out);
                 out.push(b'{');
                 let strip = matches!(code, op::TASK_STRIP | op::TASK_PATH | op::OPEN_STRIP);
-                let any = members(out, obj, strip);
+                let any = if matches!(code, op::OPEN | op::OPEN_STRIP) {
+                    members(out, obj, strip)
+                } else {
+                    task_members(out, obj, strip)
+                };
                 match code {
                     op::TASK_PATH => {
                         if any {

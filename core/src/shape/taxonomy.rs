@@ -82,7 +82,9 @@ impl PathEntry {
 
     fn group(id: Cow<str>, obj: &Obj, skip_children: bool) -> PathEntry {
         let mut members = Vec::new();
-        raw::write_members(&mut members, obj, |k| skip_children && k == Key::Children);
+        raw::write_members(&mut members, obj, |m| {
+            skip_children && m.key == Key::Children
+        });
         PathEntry {
             kind: EntryKind::Group,
             id: id.into_owned(),
