@@ -85,6 +85,22 @@ describe("invalid params throw before any request", () => {
     });
   }
 
+  test("valid params send nothing until the export is read", async () => {
+    const fetch = pagedFetch(makePages(3, 2).pages);
+    const exp = client(fetch).exportTaskProfiles({
+      limit: 2, include: ["ai_impact", "weekly_hours"], responseFormat: "list", externalVendor: "workday",
+      filters: [{ filter: "is_active", value: true }], startingAfter: "e0001", onProgress: () => {},
+    });
+    exp.toCsvStream();
+    exp.toNdjsonStream();
+    exp.pages();
+    exp[Symbol.asyncIterator]();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(fetch.calls.length, 0, "nothing was sent");
+    assert.equal((await collect(exp)).length, 2);
+    assert.ok(fetch.calls.length > 0);
+  });
+
   test("invalid client options name the option", () => {
     const bad = [
       [{ token: "t" }, /^baseUrl: required/],
@@ -132,6 +148,17 @@ describe("pagination", () => {
       assert.equal(e.records, 0);
     });
     assert.equal(exp.cursor, undefined);
+  });
+
+  test("toArray() refuses more than 10,000 records unless max says otherwise", async () => {
+    const { pages } = makePages(10_001, 100);
+    await rejects(client(pagedFetch(pages)).exportTaskProfiles({ limit: 100 }).toArray(), (e) => {
+      assert.equal(e.kind, "invalid_params");
+      assert.match(e.message, /more than 10000 records/);
+    });
+    const exactly = makePages(10_000, 100).pages;
+    assert.equal((await client(pagedFetch(exactly)).exportTaskProfiles({ limit: 100 }).toArray()).length, 10_000);
+    assert.equal((await client(pagedFetch(pages)).exportTaskProfiles({ limit: 100 }).toArray({ max: 10_001 })).length, 10_001);
   });
 
   test("onProgress follows each page handed out", async () => {
@@ -467,4 +494,31 @@ describe("bodies that are not UTF-8", () => {
     });
     assert.equal(calls, 2, "read as text, then as bytes");
   });
+});
+
+describe("every kind of error says where to resume", () => {
+  // Page 1 is served; page 2 fails as each kind fails. Every error carries the cursor after the
+  // last record handed out and how many were, whatever its kind.
+  const failures = {
+    http: () => jsonResponse([{ title: "500 Internal Server Error" }], { status: 500 }),
+    rate_limited: () => jsonResponse({}, { status: 429, headers: { "retry-after": "600" } }),
+    auth: () => jsonResponse([{ title: "403 Forbidden", description: "no access" }], { status: 403 }),
+    protocol: () => new Response("<html>gateway</html>", { status: 200, headers: { "content-type": "text/html" } }),
+    network: () => Promise.reject(new TypeError("fetch failed", { cause: Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }) })),
+    timeout: (call) => new Promise((_, reject) => call.request.signal.addEventListener("abort", () => reject(new DOMException("aborted", "AbortError")))),
+  };
+  for (const [kind, fail] of Object.entries(failures)) {
+    test(kind, async () => {
+      const fetch = pagedFetch(makePages(30, 10).pages, (call) => (call.index >= 1 ? fail(call) : undefined));
+      const got = [];
+      const exp = client(fetch, { maxRetries: 0, timeoutMs: 200, maxRetryAfterMs: 1000 }).exportTaskProfiles({ limit: 10 });
+      await rejects((async () => { for await (const r of exp) got.push(r); })(), (e) => {
+        assert.equal(e.kind, kind, e.message);
+        assert.equal(got.length, 10);
+        assert.equal(e.cursor, "e0010");
+        assert.equal(e.records, 10);
+        assertNoSecret(e);
+      });
+    });
+  }
 });

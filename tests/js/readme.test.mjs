@@ -30,3 +30,16 @@ test("the README usage example exports all active employees of the sandbox", asy
     await sandbox.stop();
   }
 });
+
+test("the sandbox's --help lists every flag the README names", async () => {
+  const { SANDBOX_BIN } = await import("./helpers.mjs");
+  const readme = await readFile(`${root}README.md`, "utf8");
+  const section = readme.slice(readme.indexOf("## The sandbox server"), readme.indexOf("## How it is built"));
+  const named = [...new Set(section.match(/--[a-z0-9-]+/g))].filter((f) => f !== "--help" && f !== "--profile");
+  assert.ok(named.length >= 15, `the README names ${named.join(" ")}`);
+  const { stdout } = await promisify(execFile)(SANDBOX_BIN, ["--help"]);
+  for (const flag of named) assert.match(stdout, new RegExp(`${flag}\\b`), `--help lists ${flag}`);
+  for (const listed of stdout.match(/--[a-z0-9-]+/g)) {
+    if (!["--help", "--version", "--host", "--port"].includes(listed)) assert.ok(named.includes(listed), `the README names ${listed}`);
+  }
+});

@@ -204,3 +204,31 @@ test("strings are read right whatever the offset of a quote, escape, non-ASCII o
     assert.throws(() => new TaskStats().addPage(new TextEncoder().encode(bad)), (e) => e instanceof TaskProfilesError && e.kind === "invalid_input", `offset ${k}`);
   }
 });
+
+test("one task_id under several names: the summary shows the smallest by code point, in any order and split", () => {
+  // By code point U+FF5E < U+1F600, though JS's default sort (UTF-16 units) puts the emoji first;
+  // "Zebra" < "apple" < "Äpfel" by code point.
+  const names = ["\uFF5E wave", "\u{1F600} smile", "Äpfel", "apple", "Zebra", "\uFF5E"];
+  const record = (i, name) => ({ external_id: `e${i}`, tasks: [{ task_id: "t", task: name, validation_state: "validated" }] });
+  const shown = (records) => {
+    const s = new TaskStats();
+    s.add(records);
+    return s.summary().topTasks[0].task;
+  };
+  const records = names.map((n, i) => record(i, n));
+  assert.equal(shown(records), "Zebra");
+  const nonAscii = records.filter((r) => r.tasks[0].task.codePointAt(0) > 0xff);
+  assert.equal(nonAscii.length, 3);
+  assert.equal(shown(nonAscii), "\uFF5E");
+  assert.equal(shown([...nonAscii].reverse()), "\uFF5E");
+  // Split into shards and merged either way round.
+  const a = new TaskStats();
+  a.add(nonAscii.slice(0, 2));
+  const b = new TaskStats();
+  b.add(nonAscii.slice(2));
+  const ab = TaskStats.fromJSON(a.toJSON());
+  ab.merge(b);
+  b.merge(a);
+  assert.equal(ab.summary().topTasks[0].task, "\uFF5E");
+  assert.equal(b.summary().topTasks[0].task, "\uFF5E");
+});
