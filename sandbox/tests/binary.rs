@@ -36,8 +36,11 @@ fn prints_the_url_first_and_serves_a_large_tenant() {
     let _ = child.wait();
     assert_eq!(health.status, 200);
     assert_eq!(page.status, 200);
-    // Debug builds are slower than release; a second still leaves a wide margin.
-    assert!(elapsed < Duration::from_secs(1), "startup took {elapsed:?}");
+    // The URL comes once the tenant's index is built; employees are generated page by page, on
+    // demand. The bound only catches a start-up that generates the tenant first (minutes in a
+    // debug build); how fast it starts is `make bench`'s and the startup line's to say, not a
+    // test's on a shared machine.
+    assert!(elapsed < Duration::from_secs(20), "startup took {elapsed:?}");
 }
 
 #[test]

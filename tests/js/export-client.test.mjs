@@ -191,6 +191,7 @@ describe("pagination", () => {
     const it = client(fetch).exportTaskProfiles({ limit: 7 })[Symbol.asyncIterator]();
     const results = await Promise.all(Array.from({ length: 32 }, () => it.next()));
     assert.deepEqual(results.slice(0, 30).map((r) => r.value.external_id), records.map((r) => r.external_id));
+    assert.equal(results.length, 32);
     assert.ok(results.slice(30).every((r) => r.done));
     assert.equal(fetch.calls.length, pages.length, "no page fetched twice");
   });
@@ -272,13 +273,25 @@ describe("retries", () => {
     }
   });
 
-  test("backoff waits grow with full jitter (bounded by the exponential ceiling)", async () => {
-    const times = [];
-    const fetch = pagedFetch(makePages(1, 1).pages, (call) => { times.push(performance.now()); return call.index < 3 ? jsonResponse({}, { status: 500 }) : undefined; });
-    await collect(client(fetch).exportTaskProfiles({}));
-    const waits = times.slice(1).map((t, i) => t - times[i]);
-    // Ceilings: 500, 1000, 2000 ms (plus scheduling slack).
-    waits.forEach((w, i) => assert.ok(w < 500 * 2 ** i + 150, `wait ${i} was ${w} ms`));
+  test("backoff waits are the jitter's share of an exponential ceiling: 500, 1000, 2000 ms", async () => {
+    // The jitter comes from Math.random: pinned, the waits are exact, so that a retry made too
+    // early fails the test as surely as one made too late.
+    const random = Math.random;
+    Math.random = () => 0.5;
+    try {
+      const times = [];
+      const fetch = pagedFetch(makePages(1, 1).pages, (call) => { times.push(performance.now()); return call.index < 3 ? jsonResponse({}, { status: 500 }) : undefined; });
+      await collect(client(fetch).exportTaskProfiles({}));
+      assert.equal(times.length, 4);
+      const waits = times.slice(1).map((t, i) => t - times[i]);
+      waits.forEach((w, i) => {
+        const expected = 0.5 * 500 * 2 ** i;
+        assert.ok(w >= expected - 5, `wait ${i} was ${w} ms, less than ${expected}`);
+        assert.ok(w < expected + 150, `wait ${i} was ${w} ms, more than ${expected} (plus slack)`);
+      });
+    } finally {
+      Math.random = random;
+    }
   });
 
   test("Retry-After in seconds and as an HTTP date is honoured", async () => {

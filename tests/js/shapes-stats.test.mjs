@@ -59,6 +59,7 @@ test("groupBy makes groups from task values, and converting back keeps every tas
   const list = records(listPages).slice(0, 120);
   const grouped = toHierarchy(list, { groupBy: ["ai_impact_level", "validation_state"] });
   const levels = new Set(grouped.flatMap((r) => r.hierarchy.map((g) => g.node_id)));
+  assert.ok(levels.size >= 3, [...levels].join());
   assert.ok([...levels].every((l) => /^H[1-5]$/.test(l)), [...levels].join());
   const back = toList(grouped);
   const key = (t) => JSON.stringify(t);
@@ -145,6 +146,7 @@ test("stats: tree by dimensions and by taxonomy, ready for d3.hierarchy", () => 
   const byLevel = stats.tree({ by: ["ai_impact_level"] });
   assert.equal(byLevel.name, "All tasks");
   const leaves = byLevel.children.flatMap((g) => g.children);
+  assert.ok(leaves.length > 50, `${leaves.length} leaves`);
   assert.ok(leaves.every((l) => typeof l.taskId === "string" && l.value > 0 && typeof l.weeklyHours === "number"));
   const taxonomy = new TaskTaxonomy().learn(records(hierPages));
   const tree = stats.tree({ taxonomy });

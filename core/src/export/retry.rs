@@ -429,22 +429,70 @@ mod laws {
             prop_assert!(ceiling(retries) <= ceiling(retries + 1));
         }
 
-        /// Whatever the status, a request is never retried more than max_retries times,
-        /// and only 408, 429 and 5xx are retried at all.
+        /// The policy's decision after any response, both ways: it retries exactly the
+        /// retryable statuses (408, 429, 5xx) while retries remain, with the backoff (or the
+        /// server's Retry-After, when allowed); refreshes the token once on a 401; accepts 2xx;
+        /// and fails everything else, with the status.
         #[test]
-        fn retries_are_bounded(status in 100u16..600, retries in 0u32..10, max in 0u32..6) {
+        fn decides_every_response_as_documented(
+            status in 100u16..600,
+            retries in 0u32..10,
+            max in 0u32..6,
+            refreshed in any::<bool>(),
+            retry_after in proptest::option::of(0u64..200),
+            jitter in 0.0f64..1.0,
+        ) {
             let p = RetryPolicy { max_retries: max, ..RetryPolicy::default() };
-            let attempt = Attempt { retries, token_refreshed: true, jitter: 0.3 };
-            let d = p.after_response(attempt, status, None, None, SystemTime::UNIX_EPOCH);
+            let attempt = Attempt { retries, token_refreshed: refreshed, jitter };
+            let header = retry_after.map(|s| s.to_string());
+            let d = p.after_response(attempt, status, header.as_deref(), None, SystemTime::UNIX_EPOCH);
             let retryable = status == 408 || status == 429 || status >= 500;
+            let waits_too_long = retry_after.is_some_and(|s| s * 1000 > p.max_retry_after_ms);
+            let expected_delay = match retry_after {
+                Some(s) => s * 1000,
+                None => p.backoff_ms(retries, jitter),
+            };
             match d {
-                Decision::Retry { .. } => prop_assert!(retryable && retries < max),
                 Decision::Accept => prop_assert!((200..300).contains(&status)),
-                Decision::RefreshToken => prop_assert!(false, "the token was already refreshed"),
+                Decision::RefreshToken => prop_assert!(status == 401 && !refreshed),
+                Decision::Retry { delay_ms } => {
+                    prop_assert!(retryable && retries < max && !waits_too_long);
+                    prop_assert_eq!(delay_ms, expected_delay);
+                }
                 Decision::Fail(e) => {
                     prop_assert!(!(200..300).contains(&status));
+                    prop_assert!(!(status == 401 && !refreshed));
+                    prop_assert!(!retryable || retries >= max || waits_too_long);
                     prop_assert_eq!(e.status, Some(status));
+                    if retryable && waits_too_long {
+                        prop_assert_eq!(e.kind, ErrorKind::RateLimited);
+                    }
                 }
+            }
+        }
+
+        /// After a request with no complete response: retried while retries remain, with the
+        /// backoff; then a network or timeout error.
+        #[test]
+        fn decides_every_transport_failure_as_documented(
+            retries in 0u32..10,
+            max in 0u32..6,
+            timeout in any::<bool>(),
+            jitter in 0.0f64..1.0,
+        ) {
+            let p = RetryPolicy { max_retries: max, ..RetryPolicy::default() };
+            let attempt = Attempt { retries, token_refreshed: false, jitter };
+            let failure = if timeout { TransportFailure::Timeout } else { TransportFailure::Network };
+            match p.after_transport_failure(attempt, failure, "cause") {
+                Decision::Retry { delay_ms } => {
+                    prop_assert!(retries < max);
+                    prop_assert_eq!(delay_ms, p.backoff_ms(retries, jitter));
+                }
+                Decision::Fail(e) => {
+                    prop_assert!(retries >= max);
+                    prop_assert_eq!(e.kind, if timeout { ErrorKind::Timeout } else { ErrorKind::Network });
+                }
+                _ => prop_assert!(false, "a transport failure is retried or fails"),
             }
         }
     }
