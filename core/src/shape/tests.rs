@@ -979,7 +979,7 @@ mod laws {
                     // Sibling groups have distinct ids; cousins share them.
                     out.push_str(&format!(r#""node_id":"g{groups}","#));
                     push_extras(out, extras);
-                    out.push_str(&format!(r#""name":"Group \"{groups}\"","children":"#));
+                    out.push_str(&format!(r#""name":"Gröup ✓ \"{groups}\"","children":"#));
                     groups += 1;
                     render_nodes(children, ids, out);
                 }
@@ -1131,6 +1131,57 @@ mod laws {
             prop_assert_eq!(canon(&records(&l, &o)), round_trip_of(&canon(&h)));
             // A hierarchy passes through unchanged.
             prop_assert_eq!(canon(&records(&h, &o)), canon(&h));
+        }
+
+        /// The same task ids at different places (taxonomy conflicts): each id keeps the place
+        /// it was learned at first, every later sighting at another place counts one conflict,
+        /// and placing by the taxonomy puts every task at its id's first place.
+        #[test]
+        fn taxonomy_conflicts_keep_the_first_place(a in records_strategy(), b in records_strategy()) {
+            // Each rendering numbers its tasks from t0: the two share ids, mostly at other places.
+            let (ha, hb) = (render(&a), render(&b));
+            let both = format!("[{},{}]", &ha[1..ha.len() - 1], &hb[1..hb.len() - 1]);
+            // Where each id is, as the list shape's `path` says it.
+            let places = |h: &str| -> BTreeMap<J, J> {
+                tasks_of(&canon(&records(h, &list(true))))
+                    .into_iter()
+                    .flatten()
+                    .map(|t| {
+                        // A place is the ids along its path: a group is known by its `node_id`.
+                        let ids = match &t {
+                            J::Obj(m) => match m.get("path") {
+                                Some(J::Arr(entries)) => entries
+                                    .iter()
+                                    .map(|e| match e {
+                                        J::Obj(e) => J::Obj(e.iter().filter(|(k, _)| *k == "node_id" || *k == "task_id").map(|(k, v)| (k.clone(), v.clone())).collect()),
+                                        other => other.clone(),
+                                    })
+                                    .collect(),
+                                _ => Vec::new(),
+                            },
+                            _ => unreachable!(),
+                        };
+                        (get(&t, "task_id").clone(), J::Arr(ids))
+                    })
+                    .collect()
+            };
+            let (pa, pb) = (places(&ha), places(&hb));
+            let tax = learned(&both);
+            let expected_conflicts = pb.iter().filter(|(id, place)| pa.get(*id).is_some_and(|first| first != *place)).count();
+            prop_assert_eq!(tax.conflicts(), expected_conflicts as u64);
+            // Placed by the taxonomy, b's tasks go where a put them first. (A place under a
+            // parent task is kept only where that task is found, which moving it elsewhere may
+            // prevent: those are checked to be placed, not where.)
+            let o = ConvertOptions { taxonomy: Some(&tax), ..opts(Shape::Hierarchy) };
+            let placed = places(&records(&records(&hb, &list(false)), &o));
+            prop_assert_eq!(placed.len(), pb.len());
+            let under_a_task = |place: &J| matches!(place, J::Arr(entries) if entries.iter().any(|e| matches!(e, J::Obj(m) if m.contains_key("task_id"))));
+            for (id, place) in &placed {
+                let first = pa.get(id).unwrap_or(&pb[id]);
+                if !under_a_task(first) {
+                    prop_assert_eq!(place, first, "task {:?}", id);
+                }
+            }
         }
 
         /// Damaged inputs give errors or valid JSON, never a panic.
