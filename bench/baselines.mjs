@@ -20,7 +20,11 @@ function percentile(sorted, p) {
   return sorted.length === 0 ? 0 : sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)];
 }
 
-/** TextDecoder + JSON.parse + one hand-written loop computing the same summary as TaskStats. */
+/**
+ * TextDecoder + JSON.parse + one hand-written loop computing the same summary as TaskStats, tuned
+ * as a careful JS developer would: one Map per aggregate, an employee (or task) stamp on each
+ * entry instead of a Set per record or task, no array allocated per task.
+ */
 export function summarizeLoop(pages, topN) {
   let employees = 0;
   let withoutTasks = 0;
@@ -28,23 +32,30 @@ export function summarizeLoop(pages, topN) {
   let rejected = 0;
   let hoursTotal = 0;
   let withHours = 0;
+  let taskStamp = 0;
   const perEmployee = [];
   const states = {};
   const impact = {};
   const events = {};
   const taskAgg = new Map();
   const skillAgg = new Map();
+  const nodes = [];
   for (const page of pages) {
     const body = JSON.parse(decoder.decode(page));
     for (const record of body.records) {
       employees++;
       let kept = 0;
-      const seenTasks = new Set();
-      const seenSkills = new Set();
-      for (const t of tasksOf(record)) {
+      let list = record.tasks;
+      if (list === undefined) {
+        nodes.length = 0;
+        list = tasksOf(record, nodes);
+      }
+      for (let i = 0; i < list.length; i++) {
+        const t = list[i];
         states[t.validation_state] = (states[t.validation_state] ?? 0) + 1;
         if (t.validation_state === "rejected") { rejected++; continue; }
         kept++;
+        taskStamp++;
         const h = typeof t.weekly_hours === "number" ? t.weekly_hours : undefined;
         if (h !== undefined) { hoursTotal += h; withHours++; }
         const level = t.ai_impact?.level ?? "unknown";
@@ -52,19 +63,23 @@ export function summarizeLoop(pages, topN) {
         li.tasks++;
         li.weeklyHours += h ?? 0;
         let ta = taskAgg.get(t.task_id);
-        if (!ta) taskAgg.set(t.task_id, (ta = { task: t.task, employees: 0, weeklyHours: 0 }));
+        if (!ta) taskAgg.set(t.task_id, (ta = { task: t.task, employees: 0, weeklyHours: 0, employee: 0 }));
         ta.weeklyHours += h ?? 0;
-        if (!seenTasks.has(t.task_id)) { seenTasks.add(t.task_id); ta.employees++; }
-        const inTask = new Set();
-        for (const s of t.linked_skills ?? []) {
-          if (inTask.has(s.skill_id)) continue;
-          inTask.add(s.skill_id);
-          let sa = skillAgg.get(s.skill_id);
-          if (!sa) skillAgg.set(s.skill_id, (sa = { skill: s.skill, tasks: 0, employees: 0 }));
-          sa.tasks++;
-          if (!seenSkills.has(s.skill_id)) { seenSkills.add(s.skill_id); sa.employees++; }
+        if (ta.employee !== employees) { ta.employee = employees; ta.employees++; }
+        const skills = t.linked_skills;
+        if (skills) {
+          for (let j = 0; j < skills.length; j++) {
+            const s = skills[j];
+            let sa = skillAgg.get(s.skill_id);
+            if (!sa) skillAgg.set(s.skill_id, (sa = { skill: s.skill, tasks: 0, employees: 0, employee: 0, task: 0 }));
+            if (sa.task === taskStamp) continue; // the same skill twice on one task
+            sa.task = taskStamp;
+            sa.tasks++;
+            if (sa.employee !== employees) { sa.employee = employees; sa.employees++; }
+          }
         }
-        for (const e of t.source_events ?? []) events[e.event_type] = (events[e.event_type] ?? 0) + 1;
+        const sources = t.source_events;
+        if (sources) for (let j = 0; j < sources.length; j++) events[sources[j].event_type] = (events[sources[j].event_type] ?? 0) + 1;
       }
       tasks += kept;
       if (kept === 0) withoutTasks++;
@@ -119,7 +134,7 @@ export function summarizeD3(pages, topN) {
   };
 }
 
-/** Hierarchy records to list records, by hand. */
+/** Hierarchy records to list records, by hand: new task objects, as the package's toList makes. */
 export function toListJs(records) {
   return records.map((record) => {
     const { hierarchy, ...rest } = record;
@@ -128,8 +143,12 @@ export function toListJs(records) {
     const walk = (nodes) => {
       for (const n of nodes) {
         if (n.task_id !== undefined) {
-          const { children, ...task } = n;
-          tasks.push(task);
+          // New task objects, as toList returns (an empty `children` is data and stays).
+          if (n.children === undefined || n.children.length === 0) tasks.push({ ...n });
+          else {
+            const { children, ...task } = n;
+            tasks.push(task);
+          }
         }
         if (n.children) walk(n.children);
       }
