@@ -111,7 +111,15 @@ interface ClientOptionsBase {
 }
 
 export type ClientOptions = ClientOptionsBase & (
-  | { /** e.g. "https://acme.eu.techwolf.ai" or the sandbox's URL. */ baseUrl: string; tenant?: never; region?: never }
+  | {
+      /**
+       * e.g. "https://acme.eu.techwolf.ai" or the sandbox's URL. `https:` only (`http:` is refused
+       * but for localhost, 127.0.0.0/8 and [::1]), with no `user:password@`.
+       */
+      baseUrl: string;
+      tenant?: never;
+      region?: never;
+    }
   | { baseUrl?: never; tenant: string; region: "eu" | "us" }
 );
 
@@ -324,6 +332,7 @@ export interface ClientCredentialsOptions {
   /** The region's token endpoint and audience (EU: eu3.techwolf.ai, US: us3.techwolf.ai). */
   region?: "eu" | "us";
   /** Another token endpoint (e.g. the sandbox's `/oauth/token`); needs `audience`. */
+  /** `https:` only (`http:` for localhost, 127.0.0.0/8 and [::1]), with no `user:password@`. */
   tokenUrl?: string;
   audience?: string;
   scopes?: string[];

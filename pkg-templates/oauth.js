@@ -28,7 +28,7 @@ export function clientCredentials(options) {
     if (typeof value !== "string" || value.length === 0) throw invalid(name, "expected a non-empty string");
   }
   if (region !== undefined && !(region in TOKEN_ENDPOINTS)) throw invalid("region", `expected "eu" or "us", got ${JSON.stringify(region)}`);
-  if (tokenUrl !== undefined && !/^https?:\/\/\S+$/.test(tokenUrl)) throw invalid("tokenUrl", "expected an http(s) URL");
+  if (tokenUrl !== undefined) checkTokenUrl(tokenUrl);
   if (region === undefined && tokenUrl === undefined) throw invalid("region", "give region (\"eu\" or \"us\") or tokenUrl");
   const endpoint = { ...TOKEN_ENDPOINTS[region], ...(tokenUrl ? { tokenUrl } : {}), ...(audience ? { audience } : {}) };
   if (typeof endpoint.audience !== "string") throw invalid("audience", "required with tokenUrl");
@@ -92,4 +92,20 @@ function describeCause(e) {
   if (e === null || typeof e !== "object") return String(e);
   const inner = e.cause && typeof e.cause === "object" && e.cause.message ? ` (${e.cause.code ?? e.cause.message})` : "";
   return `${e.message ?? String(e)}${inner}`;
+}
+
+/**
+ * `tokenUrl` must be one a client secret may be sent to, as the Rust client checks `baseUrl`
+ * (`core/src/export/client_config.rs`): https, or http to a loopback host only, no user info.
+ */
+function checkTokenUrl(url) {
+  const m = typeof url === "string" ? /^(https?):\/\/([^/?#\s]+)[^\s]*$/.exec(url) : null;
+  if (!m) throw invalid("tokenUrl", "expected an https:// URL");
+  const [, scheme, authority] = m;
+  if (authority.includes("@")) throw invalid("tokenUrl", "a URL with user info (user:password@) is refused: it would be sent and logged with every request");
+  const host = authority.startsWith("[") ? authority.slice(0, authority.indexOf("]") + 1) : authority.replace(/:\d*$/, "");
+  const loopback = host.toLowerCase() === "localhost" || host === "[::1]" || /^127\.(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){2}$/.test(host);
+  if (scheme === "http" && !loopback) {
+    throw invalid("tokenUrl", "http:// would send the client secret in clear text: use https:// (http:// is accepted only for localhost, 127.0.0.0/8 and [::1], such as the sandbox)");
+  }
 }

@@ -49,7 +49,7 @@ describe("requests", () => {
     const { pages, records } = makePages(25, 10);
     let calls = 0;
     const fetch = pagedFetch(pages);
-    const got = await collect(new TaskProfilesClient({ baseUrl: "http://x.test", fetch, token: async () => `t${++calls}` }).exportTaskProfiles({ limit: 10 }));
+    const got = await collect(new TaskProfilesClient({ baseUrl: "https://x.test", fetch, token: async () => `t${++calls}` }).exportTaskProfiles({ limit: 10 }));
     assert.equal(got.length, records.length);
     assert.equal(calls, 3);
     assert.deepEqual(fetch.calls.map((c) => c.headers.get("Authorization")), ["Bearer t1", "Bearer t2", "Bearer t3"]);
@@ -106,10 +106,13 @@ describe("invalid params throw before any request", () => {
       [{ token: "t" }, /^baseUrl: required/],
       [{ baseUrl: "acme.techwolf.ai", token: "t" }, /^baseUrl:/],
       [{ tenant: "acme", region: "ap", token: "t" }, /^region:/],
-      [{ baseUrl: "http://x", token: "" }, /^token:/],
-      [{ baseUrl: "http://x", token: "t", maxRetries: -1 }, /^maxRetries:/],
-      [{ baseUrl: "http://x", token: "t", timeoutMs: 0 }, /^timeoutMs:/],
-      [{ baseUrl: "http://x", token: "t", fetch: "no" }, /^fetch:/],
+      [{ baseUrl: "https://x", token: "" }, /^token:/],
+      [{ baseUrl: "https://x", token: "t", maxRetries: -1 }, /^maxRetries:/],
+      [{ baseUrl: "https://x", token: "t", timeoutMs: 0 }, /^timeoutMs:/],
+      [{ baseUrl: "https://x", token: "t", fetch: "no" }, /^fetch:/],
+      // The bearer token never goes out in clear text, nor credentials in the URL.
+      [{ baseUrl: "http://api.example.com", token: "t" }, /^baseUrl: http:\/\/ would send the bearer token in clear text/],
+      [{ baseUrl: "https://user:pass@acme.eu.techwolf.ai", token: "t" }, /^baseUrl: a URL with user info/],
     ];
     for (const [options, message] of bad) {
       assert.throws(() => new TaskProfilesClient(options), (e) => e instanceof TaskProfilesError && e.kind === "invalid_params" && message.test(e.message));
@@ -360,7 +363,7 @@ describe("auth", () => {
     const { pages } = makePages(3, 10);
     const fetch = pagedFetch(pages, (call) => call.headers.get("Authorization") === "Bearer stale" ? jsonResponse([{ title: "401 Unauthorized", description: "expired" }], { status: 401 }) : undefined);
     const token = ({ refresh }) => { asked.push(refresh); return refresh ? "fresh" : "stale"; };
-    const got = await collect(new TaskProfilesClient({ baseUrl: "http://x.test", token, fetch }).exportTaskProfiles({}));
+    const got = await collect(new TaskProfilesClient({ baseUrl: "https://x.test", token, fetch }).exportTaskProfiles({}));
     assert.equal(got.length, 3);
     assert.deepEqual(asked, [false, true]);
   });
@@ -378,9 +381,9 @@ describe("auth", () => {
 
   test("a failing or empty token function is an auth error", async () => {
     const fetch = pagedFetch(makePages(1, 1).pages);
-    await rejects(collect(new TaskProfilesClient({ baseUrl: "http://x", fetch, token: () => { throw new Error("vault down"); } }).exportTaskProfiles({})),
+    await rejects(collect(new TaskProfilesClient({ baseUrl: "https://x", fetch, token: () => { throw new Error("vault down"); } }).exportTaskProfiles({})),
       (e) => { assert.equal(e.kind, "auth"); assert.equal(e.cause.message, "vault down"); });
-    await rejects(collect(new TaskProfilesClient({ baseUrl: "http://x", fetch, token: async () => "" }).exportTaskProfiles({})),
+    await rejects(collect(new TaskProfilesClient({ baseUrl: "https://x", fetch, token: async () => "" }).exportTaskProfiles({})),
       (e) => assert.equal(e.kind, "auth"));
     assert.equal(fetch.calls.length, 0);
   });
@@ -426,7 +429,7 @@ describe("abort", () => {
     const controller = new AbortController();
     const fetch = pagedFetch(makePages(1, 1).pages);
     setTimeout(() => controller.abort(), 30);
-    const exp = new TaskProfilesClient({ baseUrl: "http://x.test", fetch, token: () => new Promise(() => {}) }).exportTaskProfiles({ signal: controller.signal });
+    const exp = new TaskProfilesClient({ baseUrl: "https://x.test", fetch, token: () => new Promise(() => {}) }).exportTaskProfiles({ signal: controller.signal });
     await rejects(collect(exp), (e) => assert.equal(e.kind, "aborted"));
     assert.equal(fetch.calls.length, 0);
   });

@@ -68,6 +68,62 @@ impl ClientConfig {
     }
 }
 
+/// Checks that `baseUrl` is one the bearer token may be sent to: `https:`, or `http:` to a
+/// loopback host only (`localhost`, `127.0.0.0/8`, `[::1]`, such as the sandbox), and with no
+/// user info (`user:password@`), which would travel with every request and show in logs.
+fn check_secure_url(url: &str) -> Result<()> {
+    let (https, rest) = match url.strip_prefix("https://") {
+        Some(rest) => (true, rest),
+        None => match url.strip_prefix("http://") {
+            Some(rest) => (false, rest),
+            None => return Err(Error::invalid_params("baseUrl", "must start with https://")),
+        },
+    };
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let authority = &rest[..end];
+    if authority.contains('@') {
+        return Err(Error::invalid_params(
+            "baseUrl",
+            "a URL with user info (user:password@) is refused: it would be sent and logged with every request",
+        ));
+    }
+    if !https && !is_loopback(authority) {
+        return Err(Error::invalid_params(
+            "baseUrl",
+            "http:// would send the bearer token in clear text: use https:// (http:// is accepted only for localhost, 127.0.0.0/8 and [::1], such as the sandbox)",
+        ));
+    }
+    Ok(())
+}
+
+/// Whether a URL authority (`host[:port]`) names this machine.
+fn is_loopback(authority: &str) -> bool {
+    if let Some(bracketed) = authority.strip_prefix("[::1]") {
+        return bracketed.is_empty() || bracketed.starts_with(':');
+    }
+    let host = authority
+        .rsplit_once(':')
+        .map_or(authority, |(host, _)| host);
+    if host.eq_ignore_ascii_case("localhost") {
+        return true;
+    }
+    // 127.a.b.c, each part 0 to 255 in decimal.
+    let Some(rest) = host.strip_prefix("127.") else {
+        return false;
+    };
+    let mut parts = 0;
+    for part in rest.split('.') {
+        let value = part.bytes().try_fold(0u32, |n, b| {
+            b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0'))
+        });
+        if part.is_empty() || part.len() > 3 || value.is_none_or(|v| v > 255) {
+            return false;
+        }
+        parts += 1;
+    }
+    parts == 3
+}
+
 fn base_url(options: &Map) -> Result<String> {
     let tenant = options.get("tenant");
     let region = options.get("region");
@@ -78,12 +134,11 @@ fn base_url(options: &Map) -> Result<String> {
         )),
         (Some(Value::String(url)), None, None) => {
             let url = url.trim_end_matches('/');
+            check_secure_url(url)?;
             let rest = url
                 .strip_prefix("https://")
                 .or_else(|| url.strip_prefix("http://"))
-                .ok_or_else(|| {
-                    Error::invalid_params("baseUrl", "must start with https:// or http://")
-                })?;
+                .unwrap_or(url);
             if rest.is_empty() || rest.contains(char::is_whitespace) || rest.contains(['?', '#']) {
                 return Err(Error::invalid_params(
                     "baseUrl",
@@ -180,6 +235,48 @@ mod tests {
     }
 
     #[test]
+    fn only_https_or_loopback_http_and_no_user_info() {
+        let err = |url: &str| {
+            ClientConfig::from_json(&format!(r#"{{"baseUrl":"{url}"}}"#))
+                .err()
+                .map(|e| e.message)
+        };
+        for ok in [
+            "https://acme.eu.techwolf.ai",
+            "https://acme.eu.techwolf.ai:8443/api",
+            "http://localhost:8787",
+            "http://LOCALHOST",
+            "http://127.0.0.1:9",
+            "http://127.255.0.9/",
+            "http://[::1]:8080",
+        ] {
+            assert_eq!(err(ok), None, "{ok}");
+        }
+        for bad in [
+            "http://api.example.com",
+            "http://128.0.0.1",
+            "http://127.0.0.1.evil.com",
+            "http://localhost.evil.com",
+            "http://[::2]",
+            "http://127.0.0.256",
+        ] {
+            let message = err(bad).unwrap_or_else(|| panic!("{bad} was accepted"));
+            assert!(
+                message.starts_with("baseUrl: http:// would send the bearer token in clear text"),
+                "{message}"
+            );
+        }
+        for bad in ["https://user:pw@acme.eu.techwolf.ai", "http://u@localhost"] {
+            let message = err(bad).unwrap_or_else(|| panic!("{bad} was accepted"));
+            assert!(message.contains("user info"), "{message}");
+            assert!(!message.contains("pw"), "{message}");
+        }
+        assert!(err("ftp://x")
+            .unwrap()
+            .starts_with("baseUrl: must start with https://"));
+    }
+
+    #[test]
     fn base_url_trailing_slash_is_dropped() {
         let c = ClientConfig::from_json(
             r#"{"baseUrl":"http://127.0.0.1:8080/","maxRetries":0,"timeoutMs":5}"#,
@@ -198,13 +295,12 @@ mod tests {
         assert!(err(r#"{"tenant":"acme"}"#).starts_with("region: required"));
         assert!(err(r#"{"tenant":"acme","region":"ap"}"#).starts_with("region:"));
         assert!(err(r#"{"tenant":"Ac me","region":"eu"}"#).starts_with("tenant:"));
-        assert!(err(r#"{"baseUrl":"http://x","tenant":"a"}"#).contains("not both"));
-        assert!(err(r#"{"baseUrl":"http://x","maxRetries":-1}"#).starts_with("maxRetries:"));
-        assert!(err(r#"{"baseUrl":"http://x","maxRetries":1.5}"#).starts_with("maxRetries:"));
-        assert!(err(r#"{"baseUrl":"http://x","timeoutMs":0}"#).starts_with("timeoutMs:"));
-        assert!(
-            err(r#"{"baseUrl":"http://x","maxRetrys":1}"#).starts_with("maxRetrys: unknown option")
-        );
+        assert!(err(r#"{"baseUrl":"https://x","tenant":"a"}"#).contains("not both"));
+        assert!(err(r#"{"baseUrl":"https://x","maxRetries":-1}"#).starts_with("maxRetries:"));
+        assert!(err(r#"{"baseUrl":"https://x","maxRetries":1.5}"#).starts_with("maxRetries:"));
+        assert!(err(r#"{"baseUrl":"https://x","timeoutMs":0}"#).starts_with("timeoutMs:"));
+        assert!(err(r#"{"baseUrl":"https://x","maxRetrys":1}"#)
+            .starts_with("maxRetrys: unknown option"));
         assert!(err("[]").starts_with("options: expected an object"));
     }
 }
