@@ -202,12 +202,20 @@ fn weekly_hours(lx: &mut Lexer, at: &Path) -> PResult<Option<f64>> {
     if !matches!(lx.peek(), Some(b'-' | b'0'..=b'9')) {
         return lx.expected(at, "a number");
     }
-    // std's parser rounds correctly (and says infinity for overflow, refused below).
+    // std's parser rounds correctly (and says infinity for overflow, refused below). Hours
+    // below zero are not hours: summing them would quietly cancel real ones.
     let h: f64 = lx.number_text()?.parse().unwrap_or(f64::INFINITY);
-    if !h.is_finite() || h.abs() > MAX_ADDEND {
-        return lx.fail(at, "expected a number of hours within ±1e100");
+    if !h.is_finite() || h > MAX_ADDEND {
+        return lx.fail(at, "expected a number of hours from 0 to 1e100");
     }
-    Ok(Some(h))
+    if h < 0.0 {
+        return lx.fail(
+            at,
+            "expected a number of hours from 0 to 1e100, found a negative number",
+        );
+    }
+    // -0 counts as 0.
+    Ok(Some(h + 0.0))
 }
 
 /// `ai_impact`: an object (or null) of which only `level` is read.

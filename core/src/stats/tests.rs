@@ -295,7 +295,7 @@ mod props {
             Just(2.5),
             Just(0.0),
             Just(1e15),
-            Just(-1e15),
+            Just(1e16 + 2.0),
             Just(1e-9),
             (0u32..2000).prop_map(|x| x as f64 / 7.0),
         ]
@@ -746,7 +746,12 @@ fn invalid_pages_name_the_place() {
         (
             format!(r#"{{"records":[{{"tasks":[{{{T},"weekly_hours":1e200}}]}}]}}"#),
             "records[0].tasks[0].weekly_hours",
-            "within",
+            "from 0 to 1e100",
+        ),
+        (
+            format!(r#"{{"records":[{{"tasks":[{{{T},"weekly_hours":-2.5}}]}}]}}"#),
+            "records[0].tasks[0].weekly_hours",
+            "found a negative number",
         ),
         (
             r#"{"records":[{"tasks":[{"task_id":5,"task":"T","validation_state":"v"}]}]}"#.into(),
