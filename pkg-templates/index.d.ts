@@ -169,7 +169,7 @@ export declare class Export<R = ListRecord> implements AsyncIterable<R> {
    * row with empty task columns for an employee without tasks. A page is fetched only when the
    * stream is read; cancelling the stream cancels the export.
    */
-  toCsvStream(): ReadableStream<Uint8Array>;
+  toCsvStream(options?: CsvOptions): ReadableStream<Uint8Array>;
   /** The export as NDJSON, one record per line; back-pressure and cancellation as `toCsvStream`. */
   toNdjsonStream(): ReadableStream<Uint8Array>;
   /** Consumes the export, aggregating each page's bytes in wasm; resolves to the summary. */
@@ -208,6 +208,16 @@ export interface HierarchyOptions {
   taxonomy?: TaskTaxonomy;
   /** Group by these task values instead (outermost first); `"unknown"` when a value is missing. */
   groupBy?: GroupDimension[];
+}
+
+/** Options of `toCsvStream`. */
+export interface CsvOptions {
+  /**
+   * Neutralise text cells a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`,
+   * tab or carriage return) with a leading `'`, as OWASP recommends. Default `true`; turn it off
+   * only for consumers that are not spreadsheets.
+   */
+  escapeFormulas?: boolean;
 }
 
 /** A task's ancestor as kept in `path` by `toList(…, { keepPath: true })`. */

@@ -2,6 +2,7 @@
 // few lines over the steps the wasm module exports (`exportBegin`, `exportNextRecords`, …); the
 // export's state, requests, retries, abort and prefetch are all on the Rust side.
 import { pullStream } from "./streams.js";
+import { invalid } from "./errors.js";
 
 /** `[Symbol.asyncIterator]`, `pages()`, `rawPages()` and the streams of `wasm.Export`. */
 export function exportMethods(wasm, taxonomyOption) {
@@ -41,9 +42,17 @@ export function exportMethods(wasm, taxonomyOption) {
       }
     },
 
-    /** The export as CSV (header row first), a page fetched only as the stream is read. */
-    toCsvStream() {
-      return byteStream(wasm, this, "csv", new TextEncoder().encode(wasm.csvHeader()));
+    /**
+     * The export as CSV (header row first), a page fetched only as the stream is read; cells a
+     * spreadsheet would run as formulas are neutralised unless `escapeFormulas: false`.
+     */
+    toCsvStream(options = {}) {
+      if (options === null || typeof options !== "object") throw invalid("options", "expected an object");
+      const { escapeFormulas = true, ...unknown } = options;
+      const [extra] = Object.keys(unknown);
+      if (extra !== undefined) throw invalid(extra, "unknown option of toCsvStream (expected escapeFormulas)");
+      if (typeof escapeFormulas !== "boolean") throw invalid("escapeFormulas", "expected a boolean");
+      return byteStream(wasm, this, escapeFormulas ? "csv" : "csv-formulas", new TextEncoder().encode(wasm.csvHeader()));
     },
 
     /** The export as NDJSON, one record per line; back-pressure and cancellation as CSV. */

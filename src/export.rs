@@ -47,7 +47,10 @@ enum Mode {
 #[derive(Clone, Copy)]
 enum RawFormat {
     Envelope,
-    Csv,
+    /// CSV; `escape_formulas` neutralises cells a spreadsheet would run.
+    Csv {
+        escape_formulas: bool,
+    },
     Ndjson,
 }
 
@@ -253,15 +256,17 @@ impl Export {
 // are made of. Functions rather than methods, so that `Export`'s prototype holds only its API.
 
 /// Starts a pass handing out `"records"` (then `exportNextRecords`), `"pages"` (then
-/// `exportNextPage`), or `"csv"` / `"ndjson"` bytes (then `exportNextBytes`, a page fetched only
-/// when asked).
+/// `exportNextPage`), or `"csv"` (`"csv-formulas"`: cells that look like formulas left as they
+/// are) / `"ndjson"` bytes (then `exportNextBytes`, a page fetched only when asked).
 #[wasm_bindgen(js_name = exportBegin)]
 pub fn export_begin(export: &Export, what: &str) -> std::result::Result<(), JsValue> {
     let mode = match what {
         "records" => Mode::Records,
         "pages" => Mode::Pages,
-        "csv" => Mode::Raw {
-            format: RawFormat::Csv,
+        "csv" | "csv-formulas" => Mode::Raw {
+            format: RawFormat::Csv {
+                escape_formulas: what == "csv",
+            },
             prefetch: false,
         },
         _ => Mode::Raw {
@@ -713,7 +718,9 @@ impl Shared {
             }
             Mode::Raw { format, .. } => {
                 let (envelope, out) = match format {
-                    RawFormat::Csv => format::page_to_csv(&bytes),
+                    RawFormat::Csv { escape_formulas } => {
+                        format::page_to_csv(&bytes, *escape_formulas)
+                    }
                     RawFormat::Ndjson => format::page_to_ndjson(&bytes),
                     // The page is handed on as it came.
                     RawFormat::Envelope => {

@@ -111,7 +111,7 @@ fn export_paths(body: &[u8]) -> Vec<(&'static str, Verdict)> {
         ),
         (
             "page_to_csv",
-            verdict(page_to_csv(body).and_then(|(e, _)| accept(e)), p),
+            verdict(page_to_csv(body, true).and_then(|(e, _)| accept(e)), p),
         ),
         (
             "page_to_ndjson",
@@ -180,7 +180,10 @@ fn a_repeated_records_is_its_last_array_on_every_path() {
     once.add_page(only).unwrap();
     assert_eq!(twice.to_json(), once.to_json());
     // CSV and NDJSON write only the last array.
-    assert_eq!(page_to_csv(&body).unwrap().1, page_to_csv(only).unwrap().1);
+    assert_eq!(
+        page_to_csv(&body, true).unwrap().1,
+        page_to_csv(only, true).unwrap().1
+    );
     assert_eq!(
         page_to_ndjson(&body).unwrap().1,
         page_to_ndjson(only).unwrap().1

@@ -141,3 +141,21 @@ test("the EU region uses the vendor's token endpoint and audience", async () => 
   assert.equal(await token({ refresh: false }), "at");
   assert.deepEqual(calls, [{ url: "https://techwolf.eu.auth0.com/oauth/token", body: { client_id: "id", client_secret: "s", audience: "eu3.techwolf.ai", grant_type: "client_credentials", tenant: "acme", scopes: ["read"] } }]);
 });
+
+test("CSV: cells a spreadsheet would run as formulas are neutralised, unless escapeFormulas: false", async () => {
+  const { TaskProfilesClient } = await import("task-profiles");
+  const { pagedFetch } = await import("./helpers.mjs");
+  const page = {
+    has_next: false,
+    records: [{ external_id: "@e1", tasks: [{ task_id: "t1", task: '=HYPERLINK("http://evil","x")', validation_state: "validated", weekly_hours: 2.5, ai_impact: { level: "H1", rationale: "-1 risk" } }] }],
+  };
+  const exp = () => new TaskProfilesClient({ baseUrl: "https://acme.eu.techwolf.ai", token: "t", fetch: pagedFetch([page]) }).exportTaskProfiles();
+  const text = async (stream) => new Response(stream).text();
+  const rows = (await text(exp().toCsvStream())).split("\r\n");
+  assert.equal(rows.length, 3);
+  assert.equal(rows[1], `'@e1,t1,"'=HYPERLINK(""http://evil"",""x"")",validated,2.5,H1,'-1 risk,,,`);
+  const raw = (await text(exp().toCsvStream({ escapeFormulas: false }))).split("\r\n");
+  assert.equal(raw[1], `@e1,t1,"=HYPERLINK(""http://evil"",""x"")",validated,2.5,H1,-1 risk,,,`);
+  assert.throws(() => exp().toCsvStream({ escapeFormula: false }), (e) => e.kind === "invalid_params" && /^escapeFormula: unknown option/.test(e.message));
+  assert.throws(() => exp().toCsvStream({ escapeFormulas: "no" }), (e) => e.kind === "invalid_params" && /^escapeFormulas: expected a boolean/.test(e.message));
+});

@@ -185,6 +185,8 @@ fn source_event<'a>(lx: &mut Lexer<'a>, at: &Path) -> PResult<SourceEvent<'a>> {
 /// Writes the rows of each record as the page reader hands it over.
 struct CsvSink {
     out: Vec<u8>,
+    /// Whether text cells that a spreadsheet would read as a formula are neutralised.
+    escape: bool,
 }
 
 impl<'a> RecordsSink<'a> for CsvSink {
@@ -201,9 +203,9 @@ impl<'a> RecordsSink<'a> for CsvSink {
             .as_deref()
             .or(record.hierarchy.as_deref())
             .unwrap_or(&[]);
-        write_tasks(&mut self.out, &record.external_id, nodes);
+        write_tasks(&mut self.out, self.escape, &record.external_id, nodes);
         if self.out.len() == before {
-            field(&mut self.out, &record.external_id);
+            field(&mut self.out, self.escape, &record.external_id);
             self.out.extend_from_slice(b",,,,,,,,,\r\n");
         }
         Ok(())
@@ -211,58 +213,72 @@ impl<'a> RecordsSink<'a> for CsvSink {
 }
 
 /// Writes a row per non-rejected task node, depth-first in pre-order.
-fn write_tasks(out: &mut Vec<u8>, external_id: &str, nodes: &[Node]) {
+fn write_tasks(out: &mut Vec<u8>, escape: bool, external_id: &str, nodes: &[Node]) {
     for node in nodes {
         if let Some(task_id) = &node.task_id {
             if node.validation_state.as_deref() != Some("rejected") {
-                write_row(out, external_id, task_id, node);
+                write_row(out, escape, external_id, task_id, node);
             }
         }
         if let Some(children) = &node.children {
-            write_tasks(out, external_id, children);
+            write_tasks(out, escape, external_id, children);
         }
     }
 }
 
-fn write_row(out: &mut Vec<u8>, external_id: &str, task_id: &str, t: &Node) {
-    field(out, external_id);
+fn write_row(out: &mut Vec<u8>, escape: bool, external_id: &str, task_id: &str, t: &Node) {
+    field(out, escape, external_id);
     out.push(b',');
-    field(out, task_id);
+    field(out, escape, task_id);
     out.push(b',');
-    field(out, t.task.as_deref().unwrap_or(""));
+    field(out, escape, t.task.as_deref().unwrap_or(""));
     out.push(b',');
-    field(out, t.validation_state.as_deref().unwrap_or(""));
+    field(out, escape, t.validation_state.as_deref().unwrap_or(""));
     out.push(b',');
     if let Some(hours) = t.weekly_hours.filter(|h| *h != "null") {
-        field(out, hours.trim_matches('"'));
+        // A number is written as it is (a leading `-` is no formula there); anything else the
+        // server sent in its place is text.
+        let text = hours.starts_with('"');
+        field(out, escape && text, hours.trim_matches('"'));
     }
     out.push(b',');
     let impact = t.ai_impact.as_ref();
-    field(out, impact.and_then(|i| i.level.as_deref()).unwrap_or(""));
+    field(
+        out,
+        escape,
+        impact.and_then(|i| i.level.as_deref()).unwrap_or(""),
+    );
     out.push(b',');
     field(
         out,
+        escape,
         impact.and_then(|i| i.rationale.as_deref()).unwrap_or(""),
     );
     out.push(b',');
     let skills = t.linked_skills.as_deref().unwrap_or(&[]);
     joined(
         out,
+        escape,
         skills.iter().map(|s| s.skill_id.as_deref().unwrap_or("")),
     );
     out.push(b',');
-    joined(out, skills.iter().map(|s| s.skill.as_deref().unwrap_or("")));
+    joined(
+        out,
+        escape,
+        skills.iter().map(|s| s.skill.as_deref().unwrap_or("")),
+    );
     out.push(b',');
     let events = t.source_events.as_deref().unwrap_or(&[]);
     joined(
         out,
+        escape,
         events.iter().map(|e| e.event_type.as_deref().unwrap_or("")),
     );
     out.extend_from_slice(b"\r\n");
 }
 
 /// A list joined with `;`, as one field.
-fn joined<'a>(out: &mut Vec<u8>, items: impl Iterator<Item = &'a str>) {
+fn joined<'a>(out: &mut Vec<u8>, escape: bool, items: impl Iterator<Item = &'a str>) {
     let mut text = String::new();
     for (i, item) in items.enumerate() {
         if i > 0 {
@@ -270,11 +286,20 @@ fn joined<'a>(out: &mut Vec<u8>, items: impl Iterator<Item = &'a str>) {
         }
         text.push_str(item);
     }
-    field(out, &text);
+    field(out, escape, &text);
 }
 
-/// One field, quoted when RFC 4180 requires it.
-fn field(out: &mut Vec<u8>, value: &str) {
+/// One field, quoted when RFC 4180 requires it. With `escape`, a cell a spreadsheet would run as
+/// a formula (starting with `=`, `+`, `-`, `@`, tab or carriage return) gets a leading `'`, as
+/// OWASP recommends against CSV injection.
+fn field(out: &mut Vec<u8>, escape: bool, value: &str) {
+    let neutralised;
+    let value = if escape && value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        neutralised = format!("'{value}");
+        neutralised.as_str()
+    } else {
+        value
+    };
     if value
         .bytes()
         .any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n'))
@@ -293,10 +318,12 @@ fn field(out: &mut Vec<u8>, value: &str) {
 }
 
 /// The records of a page body from the server as CSV rows (no header), with the page's
-/// envelope; a page the contract does not allow is a `Protocol` error.
-pub fn page_to_csv(body: &[u8]) -> Result<(PageEnvelope, Vec<u8>)> {
+/// envelope; a page the contract does not allow is a `Protocol` error. With `escape_formulas`,
+/// text cells that a spreadsheet would run as formulas are neutralised (see [`field`]).
+pub fn page_to_csv(body: &[u8], escape_formulas: bool) -> Result<(PageEnvelope, Vec<u8>)> {
     let mut sink = CsvSink {
         out: Vec::with_capacity(body.len() / 2),
+        escape: escape_formulas,
     };
     let envelope = read_page_with(body, &mut sink, ErrorKind::Protocol)?;
     Ok((envelope, sink.out))
@@ -307,7 +334,7 @@ mod tests {
     use super::*;
 
     fn csv(body: &[u8]) -> String {
-        String::from_utf8(page_to_csv(body).unwrap().1).unwrap()
+        String::from_utf8(page_to_csv(body, true).unwrap().1).unwrap()
     }
 
     #[test]
@@ -344,6 +371,23 @@ mod tests {
     }
 
     #[test]
+    fn cells_a_spreadsheet_would_run_are_neutralised_unless_asked_not_to() {
+        let body = br#"{"has_next":false,"records":[{"external_id":"@e","tasks":[{"task_id":"+t","task":"=HYPERLINK(\"http://evil\",\"x\")","validation_state":"\tv","weekly_hours":-1.5,"ai_impact":{"level":"-H1","rationale":"\rr"},"linked_skills":[{"skill_id":"=s","skill":"ok"}]}]}]}"#;
+        assert_eq!(
+            csv(body),
+            "'@e,'+t,\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\",'\tv,-1.5,'-H1,\"'\rr\",'=s,ok,\r\n"
+        );
+        let raw = String::from_utf8(page_to_csv(body, false).unwrap().1).unwrap();
+        assert_eq!(
+            raw,
+            "@e,+t,\"=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\",\tv,-1.5,-H1,\"\rr\",=s,ok,\r\n"
+        );
+        // Hours sent as text are text.
+        let text_hours = br#"{"has_next":false,"records":[{"external_id":"e","tasks":[{"task_id":"t","task":"T","validation_state":"v","weekly_hours":"=1+1"}]}]}"#;
+        assert_eq!(csv(text_hours), "e,t,T,v,'=1+1,,,,,\r\n");
+    }
+
+    #[test]
     fn an_employee_with_only_rejected_tasks_still_has_a_row() {
         let body = br#"{"has_next":false,"records":[{"external_id":"e","tasks":[{"task_id":"t","task":"T","validation_state":"rejected"}]}]}"#;
         assert_eq!(csv(body), "e,,,,,,,,,\r\n");
@@ -359,12 +403,14 @@ mod tests {
     fn a_record_without_external_id_is_an_error_naming_it() {
         let err = page_to_csv(
             br#"{"has_next":false,"records":[{"external_id":"a","tasks":[]},{"tasks":[]}]}"#,
+            true,
         )
         .unwrap_err();
         assert_eq!(err.message, "records[1]: record has no \"external_id\"");
         assert_eq!(err.kind, crate::ErrorKind::Protocol);
         let err = page_to_csv(
             br#"{"has_next":false,"records":[{"external_id":"a","tasks":[{"task_id":5}]}]}"#,
+            true,
         )
         .unwrap_err();
         assert_eq!(
