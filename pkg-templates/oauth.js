@@ -102,10 +102,10 @@ function checkTokenUrl(url) {
   const m = typeof url === "string" ? /^(https?):\/\/([^/?#\s]+)[^\s]*$/.exec(url) : null;
   if (!m) throw invalid("tokenUrl", "expected an https:// URL");
   const [, scheme, authority] = m;
-  if (authority.includes("@")) throw invalid("tokenUrl", "a URL with user info (user:password@) is refused: it would be sent and logged with every request");
+  if (authority.includes("@")) throw invalid("tokenUrl", "user:password@ in a URL is refused: it would go, and be logged, with every request");
   const host = authority.startsWith("[") ? authority.slice(0, authority.indexOf("]") + 1) : authority.replace(/:\d*$/, "");
   const loopback = host.toLowerCase() === "localhost" || host === "[::1]" || /^127\.(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){2}$/.test(host);
   if (scheme === "http" && !loopback) {
-    throw invalid("tokenUrl", "http:// would send the client secret in clear text: use https:// (http:// is accepted only for localhost, 127.0.0.0/8 and [::1], such as the sandbox)");
+    throw invalid("tokenUrl", "http:// sends the client secret in clear text: use https:// (http:// only for localhost, 127.0.0.0/8, [::1])");
   }
 }

@@ -111,8 +111,8 @@ describe("invalid params throw before any request", () => {
       [{ baseUrl: "https://x", token: "t", timeoutMs: 0 }, /^timeoutMs:/],
       [{ baseUrl: "https://x", token: "t", fetch: "no" }, /^fetch:/],
       // The bearer token never goes out in clear text, nor credentials in the URL.
-      [{ baseUrl: "http://api.example.com", token: "t" }, /^baseUrl: http:\/\/ would send the bearer token in clear text/],
-      [{ baseUrl: "https://user:pass@acme.eu.techwolf.ai", token: "t" }, /^baseUrl: a URL with user info/],
+      [{ baseUrl: "http://api.example.com", token: "t" }, /^baseUrl: http:\/\/ sends the bearer token in clear text/],
+      [{ baseUrl: "https://user:pass@acme.eu.techwolf.ai", token: "t" }, /^baseUrl: user:password@ in a URL is refused/],
     ];
     for (const [options, message] of bad) {
       assert.throws(() => new TaskProfilesClient(options), (e) => e instanceof TaskProfilesError && e.kind === "invalid_params" && message.test(e.message));

@@ -234,3 +234,21 @@ test("one task_id under several names: the summary shows the smallest by code po
   assert.equal(ab.summary().topTasks[0].task, "\uFF5E");
   assert.equal(b.summary().topTasks[0].task, "\uFF5E");
 });
+
+test("nesting past the documented 128 levels is refused as such, not as invalid JSON", () => {
+  const deep = (groups) => {
+    let node = { task_id: "t", task: "T", validation_state: "validated" };
+    for (let i = 0; i < groups; i++) node = { node_id: `g${i}`, name: "G", children: [node] };
+    return { external_id: "e", hierarchy: [node] };
+  };
+  // 2 levels a group (the node and its children array), 3 for the record: 60 groups fit.
+  assert.equal(toList(deep(60)).tasks[0].task_id, "t");
+  for (const run of [() => toList(deep(63)), () => new TaskStats().add(deep(63)), () => convertPage(JSON.stringify({ has_next: false, records: [deep(63)] }), { to: "list" })]) {
+    assert.throws(run, (e) => {
+      assert.equal(e.kind, "invalid_input");
+      assert.match(e.message, /: JSON nested deeper than the 128 levels allowed at line 1 column \d+$/);
+      assert.doesNotMatch(e.message, /invalid JSON/);
+      return true;
+    });
+  }
+});

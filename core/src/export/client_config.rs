@@ -84,13 +84,13 @@ fn check_secure_url(url: &str) -> Result<()> {
     if authority.contains('@') {
         return Err(Error::invalid_params(
             "baseUrl",
-            "a URL with user info (user:password@) is refused: it would be sent and logged with every request",
+            "user:password@ in a URL is refused: it would go, and be logged, with every request",
         ));
     }
     if !https && !is_loopback(authority) {
         return Err(Error::invalid_params(
             "baseUrl",
-            "http:// would send the bearer token in clear text: use https:// (http:// is accepted only for localhost, 127.0.0.0/8 and [::1], such as the sandbox)",
+            "http:// sends the bearer token in clear text: use https:// (http:// only for localhost, 127.0.0.0/8, [::1])",
         ));
     }
     Ok(())
@@ -262,13 +262,13 @@ mod tests {
         ] {
             let message = err(bad).unwrap_or_else(|| panic!("{bad} was accepted"));
             assert!(
-                message.starts_with("baseUrl: http:// would send the bearer token in clear text"),
+                message.starts_with("baseUrl: http:// sends the bearer token in clear text"),
                 "{message}"
             );
         }
         for bad in ["https://user:pw@acme.eu.techwolf.ai", "http://u@localhost"] {
             let message = err(bad).unwrap_or_else(|| panic!("{bad} was accepted"));
-            assert!(message.contains("user info"), "{message}");
+            assert!(message.contains("user:password@"), "{message}");
             assert!(!message.contains("pw"), "{message}");
         }
         assert!(err("ftp://x")

@@ -50,7 +50,8 @@ const CONTROL: &str = "unescaped control character in a string";
 const ESCAPE: &str = "invalid escape in a string";
 const NUMBER: &str = "invalid number";
 const TRAILING: &str = "unexpected text after the value";
-const TOO_DEEP: &str = "nested deeper than 128 levels";
+/// Not malformed JSON: valid JSON past the documented limit, and said so.
+const TOO_DEEP: &str = "nested deeper than the 128 levels allowed";
 // The message spells the limit out.
 const _: () = assert!(MAX_DEPTH == 128);
 const UTF8: &str = "invalid UTF-8";
@@ -144,9 +145,21 @@ pub(crate) fn read_all<'a, T>(
 fn syntax_message(text: &str, pos: usize, problem: &str, root: &Path) -> String {
     let (line, column) = line_col(text.as_bytes(), pos);
     format!(
-        "{}: invalid JSON: {problem} at line {line} column {column}",
-        path_at(text, pos, root)
+        "{}: {}{problem} at line {line} column {column}",
+        path_at(text, pos, root),
+        kind_of(problem)
     )
+}
+
+/// What a syntax fault is called: `invalid JSON: `, but for JSON too deep, which is valid.
+#[cold]
+#[inline(never)]
+fn kind_of(problem: &str) -> &'static str {
+    if problem == TOO_DEEP {
+        "JSON "
+    } else {
+        "invalid JSON: "
+    }
 }
 
 /// 1-based line and column of byte `pos`, for messages.
@@ -344,7 +357,10 @@ impl<'a> Lexer<'a> {
             Some(Fault::Content(message)) => message,
             Some(Fault::Syntax { pos, problem }) => {
                 let (line, column) = line_col(self.b, pos);
-                format!("invalid JSON: {problem} at line {line} column {column}")
+                format!(
+                    "{}{problem} at line {line} column {column}",
+                    kind_of(problem)
+                )
             }
             None => "invalid input".to_owned(),
         }
@@ -913,7 +929,10 @@ mod tests {
         }
         let deep = format!("{{\"a\":{}{}}}", "[".repeat(200), "]".repeat(200));
         let e = skip_all(&deep).unwrap_err();
-        assert!(e.contains("nested deeper than 128 levels"), "{e}");
+        assert!(
+            e.ends_with(": JSON nested deeper than the 128 levels allowed at line 1 column 133"),
+            "{e}"
+        );
         assert!(e.starts_with("input.a[0][0]"), "{e}");
         let e = read_all(
             b"{\"a\":[\"\xff\"]}",

@@ -740,7 +740,7 @@ fn deep_input_is_an_error_not_a_crash() {
     let e = convert_records(s.as_bytes(), &opts(Shape::List)).unwrap_err();
     assert!(
         e.message
-            .contains("invalid JSON: nested deeper than 128 levels"),
+            .contains(": JSON nested deeper than the 128 levels allowed at line"),
         "{}",
         e.message
     );

@@ -407,7 +407,11 @@ mod tests {
             "]".repeat(200)
         );
         let e = parse(deep.as_bytes()).unwrap_err();
-        assert!(e.message.contains("nested deeper than 128 levels"), "{e}");
+        assert!(
+            e.message
+                .contains("nested deeper than the 128 levels allowed"),
+            "{e}"
+        );
         let mut nodes = String::from("{\"hierarchy\":[");
         for _ in 0..100 {
             nodes.push_str("{\"children\":[");
@@ -415,7 +419,11 @@ mod tests {
         nodes.push_str(&"]}".repeat(100));
         nodes.push_str("]}");
         let e = parse(nodes.as_bytes()).unwrap_err();
-        assert!(e.message.contains("nested deeper than 128 levels"), "{e}");
+        assert!(
+            e.message
+                .contains("nested deeper than the 128 levels allowed"),
+            "{e}"
+        );
     }
 
     #[test]
