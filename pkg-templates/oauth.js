@@ -53,7 +53,7 @@ export function clientCredentials(options) {
       });
       text = await response.text();
     } catch (e) {
-      throw new TaskProfilesError({ kind: "network", message: `the token endpoint could not be reached: ${describeCause(e)}` });
+      throw new TaskProfilesError({ kind: "network", message: `the token endpoint could not be reached: ${describeCause(e).replaceAll(clientSecret, "[secret]")}` });
     }
     let body;
     try {
@@ -62,8 +62,10 @@ export function clientCredentials(options) {
       body = undefined;
     }
     if (!response.ok) {
-      const title = typeof body?.error === "string" ? body.error : undefined;
-      const description = typeof body?.error_description === "string" ? body.error_description : undefined;
+      // A token endpoint that echoes the request must not put the secret into an error.
+      const redacted = (v) => (typeof v === "string" ? v.replaceAll(clientSecret, "[secret]") : undefined);
+      const title = redacted(body?.error);
+      const description = redacted(body?.error_description);
       throw new TaskProfilesError({
         kind: response.status === 429 ? "rate_limited" : response.status >= 500 ? "http" : "auth",
         status: response.status, title, description,

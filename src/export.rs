@@ -28,7 +28,7 @@ use crate::interop::{
     envelope_of, failure_to_js, json_parse, json_text_to_js, options_map, to_js, ExportPosition,
     Failure,
 };
-use crate::transport::{Body, BodyAs, Outcome, Transport};
+use crate::transport::{without_token, Body, BodyAs, Outcome, Transport};
 
 /// What a pass over the export hands out, and how pages are read for it.
 enum Mode {
@@ -643,7 +643,9 @@ impl Shared {
                         body_as = BodyAs::StrictText;
                         continue;
                     }
-                    let error_text = (!ok).then(|| body.to_text());
+                    // A server that echoes the request (the Authorization header) in its
+                    // error text must not put the token into an error, a log or a screen.
+                    let error_text = (!ok).then(|| without_token(body.to_text(), &token));
                     let decision = self.state.borrow().plan.after_response(
                         attempt,
                         status,
