@@ -97,7 +97,10 @@ async function handWrittenPrefetch() {
 }
 async function iterator() {
   const n = tally();
-  for await (const record of client.exportTaskProfiles({ limit: 100, include: INCLUDE })) countRecords([record], n);
+  for await (const record of client.exportTaskProfiles({ limit: 100, include: INCLUDE })) {
+    n.ids.push(record.external_id);
+    n.tasks += record.tasks.length;
+  }
   return n;
 }
 async function iteratorPages() {
