@@ -1,10 +1,14 @@
 # The two commands a fresh clone needs: `make demo` and `make test`. Both install what is missing.
 SANDBOX := target/sandbox/task-profiles-sandbox
 
-.PHONY: setup build sandbox demo test test-rust test-wasm test-js test-runtimes lint bench
+.PHONY: setup setup-browser build sandbox demo test test-rust test-wasm test-js test-runtimes lint bench
 
 setup:
 	@scripts/setup.sh
+
+# Only the tests need a browser; this is the one step that may install a system package (and says so).
+setup-browser:
+	@scripts/setup-browser.sh
 
 build: setup
 	@scripts/build.sh
@@ -15,7 +19,7 @@ sandbox:
 demo: build sandbox
 	@node examples/demo.mjs
 
-test: build sandbox test-rust test-wasm test-js test-runtimes
+test: build sandbox setup-browser test-rust test-wasm test-js test-runtimes
 
 test-rust:
 	cargo test --workspace

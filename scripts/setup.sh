@@ -23,14 +23,6 @@ if ! command -v wasm-pack >/dev/null 2>&1; then
   cargo install wasm-pack
 fi
 
-# Debian's Chromium for the browser tests (playwright-core drives it; its own download cannot work here).
-if [[ ! -x /usr/bin/chromium ]]; then
-  log "installing chromium (apt)"
-  sudo_cmd=(); [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
-  "${sudo_cmd[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq chromium >/dev/null
-fi
-
 # JS tooling (wasm-opt from the npm binaryen package, test dependencies) from package-lock.json.
 if [[ ! -x node_modules/.bin/wasm-opt || package-lock.json -nt node_modules/.package-lock.json ]]; then
   log "installing npm dev dependencies"
