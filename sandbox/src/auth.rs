@@ -46,6 +46,8 @@ pub enum AuthError {
     Invalid,
     /// An issued token past its lifetime.
     Expired,
+    /// An issued token revoked by the `--revoke-token` fault.
+    Revoked,
 }
 
 impl AuthError {
@@ -57,6 +59,7 @@ impl AuthError {
             }
             AuthError::Invalid => "The access token is not valid for this tenant.",
             AuthError::Expired => "The access token has expired; request a new one.",
+            AuthError::Revoked => "The access token has been revoked; request a new one.",
         }
     }
 }
@@ -84,15 +87,29 @@ impl TokenStore {
         self.issued.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// The token of an `Authorization: Bearer` header value.
+    fn bearer(header: Option<&str>) -> Result<&str, AuthError> {
+        let header = header.map(str::trim).unwrap_or("");
+        match header.split_once(' ') {
+            Some((scheme, t)) if scheme.eq_ignore_ascii_case("bearer") && !t.trim().is_empty() => {
+                Ok(t.trim())
+            }
+            _ => Err(AuthError::Missing),
+        }
+    }
+
+    /// Revokes the issued token an `Authorization` header value presents; `false` when it presents
+    /// the fixed token (which cannot be revoked) or no token that is currently issued.
+    pub fn revoke(&self, header: Option<&str>) -> bool {
+        match Self::bearer(header) {
+            Ok(token) if token != self.fixed => self.lock().remove(token).is_some(),
+            _ => false,
+        }
+    }
+
     /// Checks an `Authorization` header value.
     pub fn check(&self, header: Option<&str>) -> Result<(), AuthError> {
-        let header = header.map(str::trim).unwrap_or("");
-        let token = match header.split_once(' ') {
-            Some((scheme, t)) if scheme.eq_ignore_ascii_case("bearer") && !t.trim().is_empty() => {
-                t.trim()
-            }
-            _ => return Err(AuthError::Missing),
-        };
+        let token = Self::bearer(header)?;
         if token == self.fixed {
             return Ok(());
         }
@@ -251,6 +268,20 @@ mod tests {
             s.check(Some(&format!("Bearer {t}"))),
             Err(AuthError::Expired)
         );
+    }
+
+    #[test]
+    fn revoked_tokens_are_refused_and_the_fixed_token_cannot_be_revoked() {
+        let s = store(Duration::from_secs(60));
+        let t = format!("Bearer {}", s.issue());
+        let other = format!("Bearer {}", s.issue());
+        assert!(s.revoke(Some(&t)));
+        assert_eq!(s.check(Some(&t)), Err(AuthError::Invalid));
+        assert!(!s.revoke(Some(&t)), "revoked once");
+        assert_eq!(s.check(Some(&other)), Ok(()), "other tokens stay valid");
+        assert!(!s.revoke(Some("Bearer fixed")));
+        assert_eq!(s.check(Some("Bearer fixed")), Ok(()));
+        assert!(!s.revoke(None) && !s.revoke(Some("Bearer never-issued")));
     }
 
     #[test]

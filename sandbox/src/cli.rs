@@ -56,6 +56,29 @@ pub struct Cli {
     /// Seed of the fault sequence.
     #[arg(long, default_value_t = 7)]
     pub fault_seed: u64,
+    /// Probability of answering an export request with 429 without `Retry-After`.
+    #[arg(long = "fail-429-no-retry-after", default_value_t = 0.0, value_parser = parse_share)]
+    pub fail_429_no_retry_after: f64,
+    /// Probability of answering an export request with 500.
+    #[arg(long = "fail-500", default_value_t = 0.0, value_parser = parse_share)]
+    pub fail_500: f64,
+    /// Probability of answering an export request with 502.
+    #[arg(long = "fail-502", default_value_t = 0.0, value_parser = parse_share)]
+    pub fail_502: f64,
+    /// Probability that a 200 body is truncated cleanly: a prefix of the page with a matching
+    /// Content-Length (invalid JSON, intact connection).
+    #[arg(long, default_value_t = 0.0, value_parser = parse_share)]
+    pub truncate_body: f64,
+    /// Probability that an export answer is delayed by --latency-spike-ms more.
+    #[arg(long, default_value_t = 0.0, value_parser = parse_share)]
+    pub latency_spike: f64,
+    /// Extra delay of a latency spike, in milliseconds.
+    #[arg(long, default_value_t = 1000)]
+    pub latency_spike_ms: u64,
+    /// Probability that a token issued by POST /oauth/token is revoked when presented, and the
+    /// request refused with 401 (a fresh token gets through; the fixed --token is never revoked).
+    #[arg(long, default_value_t = 0.0, value_parser = parse_share)]
+    pub revoke_token: f64,
     /// OAuth client id accepted by POST /oauth/token.
     #[arg(long, default_value = "sandbox-client")]
     pub client_id: String,
@@ -121,6 +144,13 @@ impl Cli {
                 fail_503: self.fail_503,
                 cut_body: self.cut_body,
                 fault_seed: self.fault_seed,
+                fail_429_no_retry_after: self.fail_429_no_retry_after,
+                fail_500: self.fail_500,
+                fail_502: self.fail_502,
+                truncate_body: self.truncate_body,
+                latency_spike_share: self.latency_spike,
+                latency_spike: Duration::from_millis(self.latency_spike_ms),
+                revoke_token: self.revoke_token,
             },
             oauth: OAuthConfig {
                 client_id: self.client_id.clone(),
@@ -157,6 +187,13 @@ mod tests {
             vec!["x", "--vendors", "techwolf,oracle"],
             vec!["x", "--token-ttl-secs", "0"],
             vec!["x", "--employees", "-3"],
+            vec!["x", "--fail-500", "2"],
+            vec!["x", "--fail-502", "-1"],
+            vec!["x", "--fail-429-no-retry-after", "x"],
+            vec!["x", "--truncate-body", "1.01"],
+            vec!["x", "--latency-spike", "NaN"],
+            vec!["x", "--latency-spike-ms", "-5"],
+            vec!["x", "--revoke-token", "inf"],
         ] {
             let err = Cli::try_parse_from(&args).unwrap_err();
             assert_eq!(err.exit_code(), 2, "{args:?}");
@@ -165,5 +202,47 @@ mod tests {
             Cli::try_parse_from(["x", "--vendors", "sap_attribute_library", "--fail-503", "1"])
                 .unwrap();
         assert_eq!(cli.vendors, vec![Vendor::SapAttributeLibrary]);
+    }
+
+    #[test]
+    fn new_fault_flags_reach_the_config() {
+        let cli = Cli::try_parse_from([
+            "x",
+            "--fail-429-no-retry-after",
+            "0.1",
+            "--fail-500",
+            "0.2",
+            "--fail-502",
+            "0.3",
+            "--truncate-body",
+            "0.4",
+            "--latency-spike",
+            "0.5",
+            "--latency-spike-ms",
+            "250",
+            "--revoke-token",
+            "0.6",
+        ])
+        .unwrap();
+        let f = cli.config().faults;
+        assert_eq!(
+            (f.fail_429_no_retry_after, f.fail_500, f.fail_502),
+            (0.1, 0.2, 0.3)
+        );
+        assert_eq!((f.truncate_body, f.latency_spike_share), (0.4, 0.5));
+        assert_eq!(f.latency_spike, Duration::from_millis(250));
+        assert_eq!(f.revoke_token, 0.6);
+        // Off by default: the existing faults' flags alone give the existing behaviour.
+        let d = SandboxConfig::default().faults;
+        assert_eq!(
+            (
+                d.fail_429_no_retry_after,
+                d.fail_500,
+                d.fail_502,
+                d.truncate_body
+            ),
+            (0.0, 0.0, 0.0, 0.0)
+        );
+        assert_eq!((d.latency_spike_share, d.revoke_token), (0.0, 0.0));
     }
 }

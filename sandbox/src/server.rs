@@ -15,8 +15,8 @@ use axum::routing::{get, post};
 use axum::Router;
 use tower_http::cors::{Any, CorsLayer};
 
-use crate::auth::{OAuthConfig, TokenStore};
-use crate::faults::{Fault, FaultConfig};
+use crate::auth::{AuthError, OAuthConfig, TokenStore};
+use crate::faults::{Fault, FaultConfig, FaultCounts};
 use crate::generator::{Employee, Tenant};
 use crate::render::{write_page, RenderOptions};
 use crate::request::{parse_body, parse_query};
@@ -52,6 +52,7 @@ impl Default for SandboxConfig {
             faults: FaultConfig {
                 retry_after_secs: 1,
                 fault_seed: 7,
+                latency_spike: Duration::from_secs(1),
                 ..FaultConfig::default()
             },
             oauth: OAuthConfig {
@@ -73,6 +74,7 @@ pub struct AppState {
     export_requests: AtomicU64,
     token_requests: AtomicU64,
     tokens_issued: AtomicU64,
+    faults_injected: FaultCounts,
 }
 
 impl AppState {
@@ -87,6 +89,7 @@ impl AppState {
             export_requests: AtomicU64::new(0),
             token_requests: AtomicU64::new(0),
             tokens_issued: AtomicU64::new(0),
+            faults_injected: FaultCounts::default(),
         }
     }
 
@@ -139,7 +142,7 @@ Endpoints:
   POST /export/employees/task_profiles?response_format=list|hierarchy&external_vendor=techwolf|workday|sap_attribute_library
        Authorization: Bearer <token>; JSON body {\"limit\": 1..100, \"starting_after\"?, \"include\"?, \"filters\"?}
   POST /oauth/token   OAuth 2.0 client credentials (JSON body)
-  GET  /stats         request counters as JSON
+  GET  /stats         request counters and injected faults by kind, as JSON
   GET  /healthz       liveness
 ";
 
@@ -161,11 +164,13 @@ async fn stats(State(state): State<Arc<AppState>>) -> Response {
         export_requests: u64,
         token_requests: u64,
         tokens_issued: u64,
+        faults: serde_json::Value,
     }
     let body = Stats {
         export_requests: state.export_requests.load(Ordering::Relaxed),
         token_requests: state.token_requests.load(Ordering::Relaxed),
         tokens_issued: state.tokens_issued.load(Ordering::Relaxed),
+        faults: state.faults_injected.to_json(),
     };
     json_response(
         StatusCode::OK,
@@ -230,11 +235,17 @@ async fn export(
 ) -> Response {
     let n = state.export_requests.fetch_add(1, Ordering::Relaxed);
     let faults = &state.config.faults;
-    if !faults.latency.is_zero() {
-        tokio::time::sleep(faults.latency).await;
+    let counts = &state.faults_injected;
+    let delay = faults.delay(n);
+    if faults.spiked(n) {
+        counts.record_spike();
+    }
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
     }
     let fault = faults.decide(n);
-    match fault {
+    // Error statuses come before the token check, as a proxy or rate limiter in front would answer.
+    let early = match fault {
         Fault::RateLimited => {
             let mut response = vendor_error(
                 StatusCode::TOO_MANY_REQUESTS,
@@ -247,15 +258,29 @@ async fn export(
                 header::RETRY_AFTER,
                 HeaderValue::from(faults.retry_after_secs),
             );
-            return response;
+            Some(response)
         }
-        Fault::Unavailable => {
-            return vendor_error(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "The service is temporarily unavailable; try again later.",
-            )
-        }
-        Fault::CutBody | Fault::None => {}
+        Fault::RateLimitedNoRetryAfter => Some(vendor_error(
+            StatusCode::TOO_MANY_REQUESTS,
+            "Rate limit exceeded; slow down.",
+        )),
+        Fault::InternalError => Some(vendor_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "An unexpected error occurred; try again later.",
+        )),
+        Fault::BadGateway => Some(vendor_error(
+            StatusCode::BAD_GATEWAY,
+            "The upstream service sent an invalid response; try again later.",
+        )),
+        Fault::Unavailable => Some(vendor_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "The service is temporarily unavailable; try again later.",
+        )),
+        Fault::CutBody | Fault::TruncatedBody | Fault::RevokeToken | Fault::None => None,
+    };
+    if let Some(response) = early {
+        counts.record(fault);
+        return response;
     }
 
     let auth = headers
@@ -263,6 +288,10 @@ async fn export(
         .and_then(|v| v.to_str().ok());
     if let Err(e) = state.tokens.check(auth) {
         return vendor_error(StatusCode::UNAUTHORIZED, e.description());
+    }
+    if fault == Fault::RevokeToken && state.tokens.revoke(auth) {
+        counts.record(fault);
+        return vendor_error(StatusCode::UNAUTHORIZED, AuthError::Revoked.description());
     }
 
     let query = match parse_query(uri.query()) {
@@ -315,10 +344,18 @@ async fn export(
     let mut out = Vec::with_capacity(1024 + employees.len() * 4096);
     write_page(&mut out, tenant, &employees, has_next, &options);
 
-    if fault == Fault::CutBody {
-        return cut_body_response(out);
+    match fault {
+        Fault::CutBody => {
+            counts.record(fault);
+            cut_body_response(out)
+        }
+        Fault::TruncatedBody => {
+            counts.record(fault);
+            out.truncate(faults.truncate_at(n, out.len()));
+            json_response(StatusCode::OK, out)
+        }
+        _ => json_response(StatusCode::OK, out),
     }
-    json_response(StatusCode::OK, out)
 }
 
 async fn not_found(uri: Uri) -> Response {
