@@ -23,7 +23,7 @@ export function startSandbox(args = []) {
         resolve({
           url: match[1],
           token: "sandbox-token",
-          stop: () => new Promise((done) => { if (child.exitCode !== null) return done(); child.once("exit", done); child.kill(); }),
+          stop: () => new Promise((done) => { if (child.exitCode !== null || child.signalCode !== null) return done(); child.once("exit", done); child.kill(); }),
         });
       }
     });
