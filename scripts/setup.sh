@@ -32,3 +32,10 @@ if ! node_modules/.bin/wasm-opt --version >/dev/null 2>&1; then
   echo "setup: node_modules/.bin/wasm-opt does not run; remove node_modules and retry" >&2
   exit 1
 fi
+
+# The dashboard's own dependencies (www/package-lock.json): Vite, TypeScript, Observable Plot,
+# d3-hierarchy, and task-profiles as a file: link to pkg/ (which build.sh fills).
+if [[ ! -d www/node_modules || www/package-lock.json -nt www/node_modules/.package-lock.json ]]; then
+  log "installing the dashboard's npm dependencies (www/)"
+  (cd www && npm ci --no-audit --no-fund --loglevel=error)
+fi
