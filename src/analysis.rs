@@ -1,7 +1,8 @@
-//! Shapes and statistics for JavaScript: `TaskStats`, `TaskTaxonomy`, `toList`, `toHierarchy`
-//! and `convertPage`, each a thin class or function over the core. Options arrive as JS objects
-//! (read with serde-wasm-bindgen), records as the JSON text of one `JSON.stringify`, page bodies
-//! as bytes; results leave as JS values, or as the bytes the core wrote.
+//! Shapes and statistics for JavaScript: `TaskStats`, `TaskTaxonomy`, `toList`, `toHierarchy`,
+//! `convertPage` and `formatPage`, each a thin class or function over the core. Options arrive
+//! as JS objects (walked by the interop module), records as the JSON text of one
+//! `JSON.stringify`, page bodies as bytes; results leave as JS values, or as the bytes the core
+//! wrote.
 
 use std::cell::RefCell;
 
@@ -159,24 +160,30 @@ impl TaskStats {
     #[wasm_bindgen(js_name = addPage)]
     pub fn add_page(&self, body: JsValue) -> std::result::Result<(), JsValue> {
         let bytes = body_bytes("body", &body).map_err(error_to_js)?;
-        self.inner
-            .borrow_mut()
-            .add_page(&bytes)
-            .map_err(error_to_js)
+        let mut inner = self.inner.borrow_mut();
+        // Only in the build of the recovery tests: a panic, with the object borrowed as a real
+        // one would leave it, that traps the instance (`panic = "abort"`).
+        #[cfg(feature = "test-panic")]
+        if bytes == b"panic for tests" {
+            panic!("a panic the tests asked for");
+        }
+        inner.add_page(&bytes).map_err(error_to_js)
     }
 
-    /// Adds everything `other` counted (records of other employees).
+    /// Adds everything `other` counted (records of other employees); refused, with nothing
+    /// changed, when a count would pass 2^53 - 1.
     pub fn merge(&self, other: &TaskStats) -> std::result::Result<(), JsValue> {
         if std::ptr::eq(self, other) {
             // The same employees once more: merge a copy, since the aggregate cannot read itself
             // while it changes. Copied through the persisted form, whose code the module has
             // anyway, rather than `Clone`, whose code it would have only for this.
             let copy = stats::TaskStats::from_json(&self.inner.borrow().to_json());
-            self.inner.borrow_mut().merge(&copy.map_err(error_to_js)?);
+            let copy = copy.map_err(error_to_js)?;
+            self.inner.borrow_mut().merge(&copy)
         } else {
-            self.inner.borrow_mut().merge(&other.inner.borrow());
+            self.inner.borrow_mut().merge(&other.inner.borrow())
         }
-        Ok(())
+        .map_err(error_to_js)
     }
 
     /// The lossless serialised form, as a JS object.
@@ -461,4 +468,27 @@ pub fn convert_page(
 #[wasm_bindgen(js_name = csvHeader)]
 pub fn csv_header() -> String {
     task_profiles_core::format::CSV_HEADER.to_string()
+}
+
+/// `formatPage(body, format)`: one page's CSV rows (`"csv"`; `"csv-formulas"` leaves cells that
+/// look like formulas as they are) or NDJSON lines (`"ndjson"`), the bytes the export's streams
+/// write for that page; the options object is read in JavaScript, as `toCsvStream`'s is.
+#[wasm_bindgen(js_name = formatPage)]
+pub fn format_page(body: JsValue, format: &str) -> std::result::Result<Uint8Array, JsValue> {
+    let run = || {
+        let bytes = body_bytes("body", &body)?;
+        let (_, out) = match format {
+            "ndjson" => task_profiles_core::format::page_to_ndjson(&bytes),
+            csv => task_profiles_core::format::page_to_csv(&bytes, csv == "csv"),
+        }
+        // The core calls a bad page the server's fault; here the caller handed it over.
+        .map_err(|mut e| {
+            if e.kind == ErrorKind::Protocol {
+                e.kind = ErrorKind::InvalidInput;
+            }
+            e
+        })?;
+        Ok(Uint8Array::from(out.as_slice()))
+    };
+    run().map_err(error_to_js)
 }

@@ -352,6 +352,22 @@ pub fn export_stop(export: &Export) {
     export.shared.close();
 }
 
+/// What `stats()` counted, moved out into a new `TaskStats` (an empty one when this pass is not
+/// `stats()`): every page handed out, so exactly the employees before `cursor`, also after a
+/// failure. The JS `stats({ into })` merges it into the caller's aggregate.
+#[wasm_bindgen(js_name = exportStatsCounted)]
+pub fn export_stats_counted(export: &Export) -> crate::analysis::TaskStats {
+    let mode = export.shared.state.borrow().mode.clone();
+    let counted = match mode.as_deref() {
+        Some(Mode::Stats(stats)) => {
+            let top_n = stats.borrow().top_n();
+            stats.replace(stats::TaskStats::new(top_n))
+        }
+        _ => stats::TaskStats::new(stats::DEFAULT_TOP_N),
+    };
+    crate::analysis::TaskStats::wrap(counted)
+}
+
 /// What a call answered with a promise asks of the export.
 enum Call {
     NextRecords,
@@ -686,6 +702,15 @@ impl Shared {
             e.with_status(status).into()
         };
         let mut state = self.state.borrow_mut();
+        // Only in the build of the recovery tests: a panic in the async loop, with the export's
+        // state borrowed, as a real one would leave it.
+        #[cfg(feature = "test-panic")]
+        if match &body {
+            Body::Text(text) => text == "panic for tests",
+            Body::Bytes(bytes) => bytes == b"panic for tests",
+        } {
+            panic!("a panic the tests asked for");
+        }
         let plan = &mut state.plan;
         let bytes = match (mode, body) {
             (Mode::Records | Mode::Pages, Body::Text(text)) => {

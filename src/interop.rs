@@ -1,7 +1,8 @@
 //! Every conversion between JS values and the core's types, in one place: options and params in
 //! (walked into the core's JSON value by [`to_value`], so that the core names the field that is
-//! wrong), page bodies and records in, and errors, progress, page info, summaries, trees and
-//! persisted forms out (serde-wasm-bindgen).
+//! wrong), page bodies and records in; errors, progress and page info out (serde-wasm-bindgen),
+//! and summaries, trees and persisted forms out as the JSON text the core writes, through one
+//! `JSON.parse`.
 
 use std::cell::RefCell;
 
@@ -115,7 +116,11 @@ pub(crate) fn failure_to_js(failure: Failure, position: Option<ExportPosition>) 
     out
 }
 
+// Helpers every entry point calls are kept out of line (`#[inline(never)]`): inlined into each
+// wasm-bindgen shim they were copied a dozen times, 0.3 KB gzipped in all, on cold paths.
+
 /// The `TaskProfilesError` for a core error.
+#[inline(never)]
 pub(crate) fn error_to_js(error: Error) -> JsValue {
     failure_to_js(error.into(), None)
 }
@@ -165,6 +170,7 @@ pub(crate) fn is_plain_object(value: &JsValue) -> bool {
 /// Written here rather than read with serde-wasm-bindgen's deserializer, which measured 13.5 KB
 /// gzipped in the module (serde's float formatting for its error messages) to read a handful of
 /// options; serde-wasm-bindgen carries every value out.
+#[inline(never)]
 pub(crate) fn to_value(field: &str, value: &JsValue, kind: ErrorKind) -> Result<Value, Error> {
     let mut path = field.to_owned();
     json_of(value, &mut path, 0).map_err(|problem| Error::new(kind, format!("{path}: {problem}")))
@@ -272,6 +278,7 @@ fn read_options(
 }
 
 /// A page body given as bytes or text, as bytes (`field` names it in errors).
+#[inline(never)]
 pub(crate) fn body_bytes(field: &str, body: &JsValue) -> Result<Vec<u8>, Error> {
     if let Some(bytes) = body.dyn_ref::<Uint8Array>() {
         return Ok(bytes.to_vec());
@@ -292,6 +299,7 @@ pub(crate) fn body_bytes(field: &str, body: &JsValue) -> Result<Vec<u8>, Error> 
 }
 
 /// One record or an array of records (JS objects), as the JSON text the core reads.
+#[inline(never)]
 pub(crate) fn records_json(records: &JsValue) -> Result<String, Error> {
     if !records.is_object() {
         return Err(Error::invalid_input(
@@ -312,6 +320,7 @@ pub(crate) fn records_json(records: &JsValue) -> Result<String, Error> {
 }
 
 /// What a `toJSON()` produced, given back as the object or as its JSON text, as JSON text.
+#[inline(never)]
 pub(crate) fn persisted_text(field: &str, json: &JsValue) -> Result<String, Error> {
     match json.as_string() {
         Some(text) => Ok(text),
@@ -319,14 +328,13 @@ pub(crate) fn persisted_text(field: &str, json: &JsValue) -> Result<String, Erro
     }
 }
 
-/// JSON text the core wrote (a summary, a tree, a persisted form) as a JS value, through the
-/// core's value type and serde-wasm-bindgen.
+/// JSON text the core wrote (a summary, a tree, a persisted form) as a JS value: one
+/// `JSON.parse`, which builds JS objects faster than any walk from wasm could, and defines a key
+/// such as `__proto__` as an own property rather than calling the setter.
+#[inline(never)]
 pub(crate) fn json_text_to_js(text: &str) -> JsValue {
-    match task_profiles_core::json::from_str(text) {
-        Ok(value) => to_js(&value),
-        // The core writes valid JSON; should it ever not, JS's reader says why.
-        Err(_) => js_sys::JSON::parse(text).unwrap_or(JsValue::UNDEFINED),
-    }
+    // The core writes valid JSON.
+    json_parse(&JsString::from(text)).unwrap_or(JsValue::UNDEFINED)
 }
 
 /// Records the core converted (compact JSON bytes) as JS values: one `JSON.parse`, V8's fast

@@ -113,10 +113,14 @@ fn is_loopback(authority: &str) -> bool {
     };
     let mut parts = 0;
     for part in rest.split('.') {
+        // Three digits at most, checked first: a longer run of digits would overflow the sum.
+        if part.is_empty() || part.len() > 3 {
+            return false;
+        }
         let value = part.bytes().try_fold(0u32, |n, b| {
             b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0'))
         });
-        if part.is_empty() || part.len() > 3 || value.is_none_or(|v| v > 255) {
+        if value.is_none_or(|v| v > 255) {
             return false;
         }
         parts += 1;

@@ -150,7 +150,8 @@ fn attempts_note(retries: u32) -> String {
     if retries == 0 {
         String::new()
     } else {
-        format!(" (after {} attempts)", retries + 1)
+        // Widened: an `Attempt` may carry any `u32`, and `u32::MAX + 1` must not overflow.
+        format!(" (after {} attempts)", u64::from(retries) + 1)
     }
 }
 
@@ -175,8 +176,20 @@ pub fn system_time_from_ms(ms: f64) -> SystemTime {
 fn opt_string(v: Option<&Value>) -> Option<Option<String>> {
     match v {
         None | Some(Value::Null) => Some(None),
-        Some(Value::String(s)) => Some(Some(s.clone())),
+        Some(Value::String(s)) => Some(Some(capped(s))),
         Some(_) => None,
+    }
+}
+
+/// The characters of a vendor's title or description kept in an error.
+pub const MAX_VENDOR_TEXT: usize = 300;
+
+/// Vendor text as an error carries it: cut after [`MAX_VENDOR_TEXT`] characters and marked with
+/// `…`, so that a server cannot fill a user's log or screen through the package's errors.
+fn capped(text: &str) -> String {
+    match text.char_indices().nth(MAX_VENDOR_TEXT) {
+        None => text.to_owned(),
+        Some((end, _)) => format!("{}…", &text[..end]),
     }
 }
 
@@ -337,6 +350,21 @@ mod tests {
         let d = policy().after_response(FIRST, 400, None, Some("<html>"), SystemTime::now());
         let Decision::Fail(e) = d else { panic!() };
         assert_eq!(e.title, None);
+    }
+
+    #[test]
+    fn vendor_text_is_capped_in_characters() {
+        let long = "é".repeat(MAX_VENDOR_TEXT + 50);
+        let body = format!(r#"[{{"title":"{long}","description":"short"}}]"#);
+        let d = policy().after_response(FIRST, 400, None, Some(&body), SystemTime::now());
+        let Decision::Fail(e) = d else { panic!() };
+        let title = e.title.unwrap();
+        assert_eq!(title.chars().count(), MAX_VENDOR_TEXT + 1);
+        assert!(title.ends_with('…'));
+        assert!(e.message.len() < 2 * MAX_VENDOR_TEXT + 200, "{}", e.message);
+        assert_eq!(e.description.as_deref(), Some("short"));
+        let exact = "x".repeat(MAX_VENDOR_TEXT);
+        assert_eq!(capped(&exact), exact);
     }
 
     #[test]

@@ -333,7 +333,9 @@ impl<'a> Lexer<'a> {
             Some(b't') if rest.starts_with(b"true") => "a boolean",
             Some(b'f') if rest.starts_with(b"false") => "a boolean",
             Some(b'n') if rest.starts_with(b"null") => "null",
-            Some(_) => return self.syntax(EXPECTED_VALUE),
+            // Malformed: the error skipping it gives, so that every reader words it alike (a
+            // literal cut short by the end of the input is not "expected a value").
+            Some(_) => return self.skip_value().and_then(|()| self.syntax(EXPECTED_VALUE)),
         };
         self.fail(at, format_args!("expected {what}, found {found}"))
     }

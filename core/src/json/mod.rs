@@ -18,7 +18,13 @@ pub use value::{from_str, Map, Number, Value};
 /// The JSON type of a raw value (its text; only the first byte is looked at), as messages name
 /// it: `a string`, `a number`, `a boolean`, `null`, `an array`, `an object`.
 pub(crate) fn type_name(raw: &str) -> &'static str {
-    match raw.trim_start().as_bytes().first() {
+    // JSON's whitespace only, as the lexer skips: `trim_start` would also pass a no-break
+    // space, say, and name a value the lexer is not at (a reader then stepped into the space).
+    match raw
+        .trim_start_matches([' ', '\t', '\n', '\r'])
+        .as_bytes()
+        .first()
+    {
         Some(b'"') => "a string",
         Some(b'{') => "an object",
         Some(b'[') => "an array",

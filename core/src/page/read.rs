@@ -183,21 +183,31 @@ fn each<'a>(
     let mut n = 0;
     while lx.next_element(&mut first)? {
         lx.ws();
-        let problem = if lx.peek() == Some(b'{') {
-            one_record(lx, sink, &at.index(n))?
+        // The problem, and whether it is this element's type (not what is inside a record).
+        let (problem, not_an_object) = if lx.peek() == Some(b'{') {
+            (one_record(lx, sink, &at.index(n))?, false)
         } else {
             let found = lx.type_here();
             lx.skip_value()?;
             // `records[n]` both in a page and in an array of records given alone.
-            Some(record_problem(n, found))
+            (Some(record_problem(n, found)), true)
         };
-        if problem.is_some() {
-            // The rest need only be JSON: the page is refused unless a later `records` replaces
-            // this one.
+        if let Some(mut problem) = problem {
+            // The rest need only be JSON, and objects: an element that is not an object is the
+            // page's problem before any record's, on every path (the reader counting records
+            // sees only that one). The page is refused unless a later `records` replaces this.
+            let mut settled = not_an_object;
+            let mut i = n + 1;
             while lx.next_element(&mut first)? {
+                lx.ws();
+                if !settled && lx.peek() != Some(b'{') {
+                    problem = record_problem(i, lx.type_here());
+                    settled = true;
+                }
                 lx.skip_value()?;
+                i += 1;
             }
-            return Ok((n, problem));
+            return Ok((n, Some(problem)));
         }
         n += 1;
     }

@@ -4,17 +4,67 @@
 //! Every quantity is a count or an [`ExactSum`], so adding records in any grouping and merging
 //! aggregates in any order reach the same state. Ids are interned once into dense indices so
 //! that the per-task work is a hash lookup and a few `Vec` increments, with no allocation.
+//!
+//! ## No count overflows
+//! Every count is at most [`MAX_COUNT`], and every count, and every sum of counts the summary
+//! and the tree take, is bounded by one of three [`Totals`]: the employees, the task
+//! assignments (rejected ones included) and the source events. An add or a merge that would take
+//! a total past `MAX_COUNT` is refused before anything changes ([`Agg::check_room`],
+//! [`Agg::merge`]), so no count can pass it; `persist::from_json` checks the same bounds on
+//! what it reads.
 
 use std::cmp::Ordering;
+use std::fmt;
 
 use rustc_hash::FxHashMap;
 
 use super::exact_sum::ExactSum;
 use super::parse::{Scratch, TaskEv};
+use crate::error::{Error, Result};
 use crate::page::Dimension;
 
 /// `validation_state` of the tasks every aggregate but the state counts leaves out.
 pub(crate) const REJECTED: &str = "rejected";
+
+/// The largest count an aggregate holds: 2^53 - 1, the largest integer a JS number holds
+/// exactly, so that every count reaches JS (summary, tree, persisted form) as it is.
+pub(crate) const MAX_COUNT: u64 = (1 << 53) - 1;
+
+/// How messages name [`MAX_COUNT`]: `{n} is {PAST_MAX}`.
+pub(crate) const PAST_MAX: &str =
+    "more than 9007199254740991 (2^53 - 1), the largest count a TaskStats holds";
+
+/// A `u128` in decimal, for messages: `u128`'s own `Display` costs 1.3 KB of wasm.
+pub(crate) struct Wide(pub u128);
+
+impl fmt::Display for Wide {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Digit by digit over 32-bit limbs, dividing with u64 arithmetic only.
+        let n = self.0;
+        let mut limbs = [
+            (n >> 96) as u32,
+            (n >> 64) as u32,
+            (n >> 32) as u32,
+            n as u32,
+        ];
+        let mut digits = [0u8; 39];
+        let mut i = digits.len();
+        loop {
+            let mut rem = 0u64;
+            for l in &mut limbs {
+                let cur = rem << 32 | u64::from(*l);
+                *l = (cur / 10) as u32;
+                rem = cur % 10;
+            }
+            i -= 1;
+            digits[i] = b'0' + rem as u8;
+            if limbs == [0; 4] {
+                break;
+            }
+        }
+        f.write_str(std::str::from_utf8(&digits[i..]).unwrap_or_default())
+    }
+}
 
 /// Byte equality 8 bytes at a time. Why not `==`: in wasm `==` on slices calls a byte-wise
 /// `memcmp`, which showed up at 7% of `add_page`; ids and names are compared for every task.
@@ -214,6 +264,16 @@ impl SkillAgg {
 }
 
 /// All counters of an aggregate.
+///
+/// Besides the counts of each kind, these bounds hold (records give them; merges add them up;
+/// `persist::from_json` checks them), so that [`Totals`] bound every sum the crate takes:
+/// - `employees` is the sum of the record counts of `tasks_per_employee`, and the sum of
+///   `tasks × records` there is the sum of every cell's `tasks`;
+/// - the count of each state but `rejected` is the sum of `tasks` of the cells of that state;
+/// - a task's `employees` is at most `employees`, and at most the sum of `employees` of its
+///   cells; each of its `level_employees` and `state_employees` at most that sum over its cells
+///   of that level or state;
+/// - a skill's `employees` is at most `employees`, its `tasks` at most the cells' `tasks`.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Agg {
     pub employees: u64,
@@ -236,6 +296,48 @@ pub(crate) struct Agg {
     assign_seq: u64,
     triples: Vec<(u32, u32, u32)>,
     seen_states: Vec<u32>,
+}
+
+/// The totals that bound every count of an aggregate (see [`Agg`]).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Totals {
+    /// Records counted.
+    pub employees: u64,
+    /// Task assignments counted, rejected ones included (the sum of the state counts).
+    pub assignments: u64,
+    /// Source events of non-rejected tasks counted (the sum of the event type counts).
+    pub events: u64,
+}
+
+impl Totals {
+    /// `self + more`, or the error naming the first total past [`MAX_COUNT`]; `doing` says
+    /// what would have passed it (`merging`).
+    fn add(self, more: Totals, doing: &str) -> Result<Totals> {
+        let sum = |what: &str, x: u64, y: u64| -> Result<u64> {
+            match x.checked_add(y).filter(|&n| n <= MAX_COUNT) {
+                Some(n) => Ok(n),
+                None => Err(past_max(doing, what, x, y)),
+            }
+        };
+        Ok(Totals {
+            employees: sum("employees", self.employees, more.employees)?,
+            assignments: sum("task assignments", self.assignments, more.assignments)?,
+            events: sum("source events", self.events, more.events)?,
+        })
+    }
+}
+
+/// The error of `doing` taking a total of `what` to `x + y`, past [`MAX_COUNT`].
+#[cold]
+#[inline(never)]
+fn past_max(doing: &str, what: &str, x: u64, y: u64) -> Error {
+    Error::invalid_input(
+        "stats",
+        format_args!(
+            "{doing} would count {} {what}, {PAST_MAX}; nothing was changed",
+            Wide(u128::from(x) + u128::from(y))
+        ),
+    )
 }
 
 fn bump(v: &mut Vec<(u32, u64)>, key: u32, n: u64) {
@@ -262,7 +364,40 @@ fn keep_smaller(slot: &mut Box<str>, name: &str) {
 }
 
 impl Agg {
-    /// Adds every record of a validated parse. Cannot fail.
+    /// The totals of this aggregate. (Each within [`MAX_COUNT`]: saturating only so that a
+    /// broken bound could not become a panic here.)
+    pub(crate) fn totals(&self) -> Totals {
+        let sum = |counts: &[u64]| counts.iter().fold(0u64, |a, &n| a.saturating_add(n));
+        Totals {
+            employees: self.employees,
+            assignments: sum(&self.state_counts),
+            events: sum(&self.event_counts),
+        }
+    }
+
+    /// Refuses, with an `InvalidInput` error, the records of a validated parse when adding them
+    /// would take a total past [`MAX_COUNT`] (only an aggregate restored with such counts gets
+    /// near it). When this passes, [`Agg::apply`] cannot overflow.
+    pub(crate) fn check_room(&self, s: &Scratch<'_>) -> Result<()> {
+        let mut more = Totals {
+            employees: s.records.len() as u64,
+            assignments: s.tasks.len() as u64,
+            // All events, an upper bound: those of rejected tasks are not counted.
+            events: s.events.len() as u64,
+        };
+        let totals = self.totals();
+        if totals.events.saturating_add(more.events) > MAX_COUNT {
+            more.events = s
+                .tasks
+                .iter()
+                .filter(|t| t.state != REJECTED)
+                .map(|t| u64::from(t.events.1 - t.events.0))
+                .sum();
+        }
+        totals.add(more, "adding these records").map(|_| ())
+    }
+
+    /// Adds every record of a validated parse that [`Agg::check_room`] accepted. Cannot fail.
     pub(crate) fn apply(&mut self, s: &Scratch<'_>) {
         let mut start = 0usize;
         for &end in &s.records {
@@ -360,8 +495,11 @@ impl Agg {
         }
     }
 
-    /// Adds another aggregate's counters (records of the two are taken to be distinct).
-    pub(crate) fn merge(&mut self, o: &Agg) {
+    /// Adds another aggregate's counters (records of the two are taken to be distinct). Refused,
+    /// with nothing changed, when a total would pass [`MAX_COUNT`]; otherwise no count can
+    /// overflow, as each is bounded by a total (see [`Agg`]).
+    pub(crate) fn merge(&mut self, o: &Agg) -> Result<()> {
+        self.totals().add(o.totals(), "merging")?;
         self.employees += o.employees;
         for &(k, n) in &o.tasks_per_employee {
             self.count_records(k, n);
@@ -411,12 +549,132 @@ impl Agg {
             agg.tasks += os.tasks;
             agg.employees += os.employees;
         }
+        Ok(())
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::stats::persist::tests::{shard, shard_with};
+    use crate::stats::TaskStats;
+    use crate::ErrorKind;
+
+    fn restored(text: &str) -> TaskStats {
+        TaskStats::from_json(text).unwrap()
+    }
+
+    /// `a.merge(b)` is refused with an error naming `total`, and leaves `a` as it was.
+    fn merge_refused(a: &str, b: &str, total: &str) {
+        let mut s = restored(a);
+        let e = s.merge(&restored(b)).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::InvalidInput);
+        assert!(e.message.starts_with("stats: merging would count "), "{e}");
+        assert!(e.message.contains(total), "{total}: {e}");
+        assert_eq!(s.to_json(), a, "a refused merge changes nothing");
+    }
+
+    #[test]
+    fn merges_up_to_2_pow_53_minus_1_are_exact() {
+        let mut s = restored(&shard(MAX_COUNT - 1));
+        s.merge(&restored(&shard(1))).unwrap();
+        assert_eq!(s.to_json(), shard_with(&MAX_COUNT.to_string(), "2", &[]));
+        assert_eq!(s.summary().top_tasks[0].employees, MAX_COUNT);
+    }
+
+    #[test]
+    fn merges_past_2_pow_53_minus_1_are_refused_and_change_nothing() {
+        let max = MAX_COUNT.to_string();
+        merge_refused(&shard(MAX_COUNT), &shard(1), "9007199254740992 employees");
+        // Where u64 arithmetic would wrap, had the counts no bound.
+        merge_refused(
+            &shard(MAX_COUNT),
+            &shard(MAX_COUNT),
+            "18014398509481982 employees",
+        );
+        // One employee with 2^53 - 1 tasks: assignments pass the limit, employees do not.
+        let busy = |n: &str| {
+            shard_with(
+                "1",
+                "1",
+                &[
+                    ("[[1,1]]", &format!("[[{n},1]]")),
+                    (r#""validated":1}"#, &format!(r#""validated":{n}}}"#)),
+                    (
+                        r#""tasks":1,"employees":1,"tasksWithHours""#,
+                        &format!(r#""tasks":{n},"employees":1,"tasksWithHours""#),
+                    ),
+                ],
+            )
+        };
+        merge_refused(&busy(&max), &busy("1"), "9007199254740992 task assignments");
+        merge_refused(
+            &shard_with("1", &max, &[]),
+            &shard_with("1", "1", &[]),
+            "9007199254740992 source events",
+        );
+        // A rejected task counts as an assignment too.
+        let rejected = shard_with(
+            "1",
+            "1",
+            &[(
+                r#""validationStates":{"validated":1}"#,
+                &format!(
+                    r#""validationStates":{{"rejected":{},"validated":1}}"#,
+                    MAX_COUNT - 1
+                ),
+            )],
+        );
+        merge_refused(&rejected, &shard(1), "9007199254740992 task assignments");
+    }
+
+    #[test]
+    fn adds_past_2_pow_53_minus_1_are_refused_and_change_nothing() {
+        let page = |state: &str| {
+            format!(
+                r#"{{"has_next":false,"records":[{{"external_id":"e","tasks":[{{"task_id":"t","task":"T","validation_state":"{state}","source_events":[{{"event_type":"ev"}}]}}]}}]}}"#
+            )
+        };
+        let mut s = restored(&shard(MAX_COUNT - 1));
+        s.add_page(page("validated").as_bytes()).unwrap();
+        assert_eq!(s.summary().employees, MAX_COUNT);
+        let before = s.to_json();
+        for add in [
+            s.clone().add_page(page("validated").as_bytes()),
+            s.clone().add_records(br#"{"external_id":"e","tasks":[]}"#),
+            s.clone()
+                .add_checked_page(page("validated").as_bytes(), |_| Ok(())),
+        ] {
+            let e = add.unwrap_err();
+            assert_eq!(e.kind, ErrorKind::InvalidInput);
+            assert!(
+                e.message.starts_with(
+                    "stats: adding these records would count 9007199254740992 employees"
+                ),
+                "{e}"
+            );
+        }
+        let mut checked = false;
+        let e = s
+            .add_checked_page(page("validated").as_bytes(), |_| {
+                checked = true;
+                Ok(())
+            })
+            .unwrap_err();
+        assert!(e.message.contains("employees"));
+        assert!(
+            !checked,
+            "a page that cannot be counted is refused before the check"
+        );
+        assert_eq!(s.to_json(), before);
+
+        // Source events: only those of non-rejected tasks count, so the bound is exact.
+        let max = MAX_COUNT.to_string();
+        let mut s = restored(&shard_with("1", &max, &[]));
+        s.add_page(page("rejected").as_bytes()).unwrap();
+        let e = s.add_page(page("validated").as_bytes()).unwrap_err();
+        assert!(e.message.contains("9007199254740992 source events"), "{e}");
+    }
 
     #[test]
     fn sort_indices_sorts_like_std() {

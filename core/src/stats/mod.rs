@@ -15,8 +15,9 @@
 //!   depend on which shard saw a record first, so merges stay exact.
 //!
 //! Rejected tasks (`validation_state == "rejected"`) count in `validationStates` and
-//! `rejectedTasks` only. A failed add leaves the aggregate unchanged: the whole input is parsed
-//! and validated before any counter moves.
+//! `rejectedTasks` only. A failed add or merge leaves the aggregate unchanged: the whole input
+//! is parsed and validated, and checked to keep every count within 2^53 - 1, before any
+//! counter moves.
 
 mod aggregate;
 mod exact_sum;
@@ -74,6 +75,7 @@ impl TaskStats {
     pub fn add_page(&mut self, body: &[u8]) -> Result<()> {
         let mut scratch = parse::Scratch::default();
         read_page_with(body, &mut scratch, ErrorKind::InvalidInput)?;
+        self.agg.check_room(&scratch)?;
         self.agg.apply(&scratch);
         Ok(())
     }
@@ -89,6 +91,8 @@ impl TaskStats {
     ) -> Result<T> {
         let mut scratch = parse::Scratch::default();
         let envelope = read_page_with(body, &mut scratch, ErrorKind::Protocol)?;
+        // Before `check`, which may move the export on: a refused page must not be accepted.
+        self.agg.check_room(&scratch)?;
         let checked = check(envelope)?;
         self.agg.apply(&scratch);
         Ok(checked)
@@ -101,14 +105,18 @@ impl TaskStats {
     pub fn add_records(&mut self, json: &[u8]) -> Result<()> {
         let mut scratch = parse::Scratch::default();
         read_records(json, &mut scratch, ErrorKind::InvalidInput)?;
+        self.agg.check_room(&scratch)?;
         self.agg.apply(&scratch);
         Ok(())
     }
 
     /// Adds everything `other` has counted. Its records are taken to be other employees than
     /// this aggregate's; `top_n` stays this aggregate's.
-    pub fn merge(&mut self, other: &TaskStats) {
-        self.agg.merge(&other.agg);
+    ///
+    /// An `InvalidInput` error, with nothing changed, when the employees, the task assignments
+    /// or the source events counted would pass 2^53 - 1 (see [`TaskStats::from_json`]).
+    pub fn merge(&mut self, other: &TaskStats) -> Result<()> {
+        self.agg.merge(&other.agg)
     }
 
     /// The lossless serialised form (see [`TaskStats::from_json`]). Canonical: the same records
@@ -118,7 +126,8 @@ impl TaskStats {
     }
 
     /// Reads the output of [`TaskStats::to_json`], validating it: another `format`, another
-    /// `version`, or inconsistent counters are `InvalidInput` errors naming the field.
+    /// `version`, a count above 2^53 - 1 (the largest integer a JS number holds exactly), or
+    /// inconsistent counters are `InvalidInput` errors naming the field.
     pub fn from_json(json: &str) -> Result<TaskStats> {
         let (agg, top_n) = persist::from_json(json)?;
         Ok(TaskStats { top_n, agg })

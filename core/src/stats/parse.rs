@@ -182,6 +182,14 @@ fn node<'a>(lx: &mut Lexer<'a>, out: &mut Scratch<'a>, at: &Path, hierarchy: boo
     let Some(state) = state else {
         return lx.fail(at, "a task needs \"validation_state\"");
     };
+    // The contract's three states only: counting an unknown one would put a bucket into the
+    // summary that no chart or filter expects (negative hours are refused for the same reason).
+    if !matches!(&*state, "validated" | "suggested" | "rejected") {
+        return lx.fail(
+            &at.key(Field::State.name()),
+            "expected \"validated\", \"suggested\" or \"rejected\"",
+        );
+    }
     out.tasks.push(TaskEv {
         id,
         name,
@@ -368,7 +376,7 @@ mod tests {
     fn escapes_are_decoded() {
         let mut out = Scratch::default();
         read_records(
-            br#"{"tasks":[{"task_id":"a\u00e9\ud83d\ude00\n\"x\"","task":"\/\\","validation_state":"v"}]}"#,
+            br#"{"tasks":[{"task_id":"a\u00e9\ud83d\ude00\n\"x\"","task":"\/\\","validation_state":"validated"}]}"#,
             &mut out,
             ErrorKind::InvalidInput,
         )
@@ -383,14 +391,14 @@ mod tests {
         // An unpaired surrogate escape is JSON (JS reads it); it reads as U+FFFD.
         let mut out = Scratch::default();
         read_records(
-            br#"{"tasks":[{"task_id":"\ud800","task":"T","validation_state":"v"}]}"#,
+            br#"{"tasks":[{"task_id":"\ud800","task":"T","validation_state":"validated"}]}"#,
             &mut out,
             ErrorKind::InvalidInput,
         )
         .unwrap();
         assert_eq!(out.tasks[0].id, "\u{fffd}");
         for input in [
-            &br#"{"tasks":[{"task_id":"\x","task":"T","validation_state":"v"}]}"#[..],
+            &br#"{"tasks":[{"task_id":"\x","task":"T","validation_state":"validated"}]}"#[..],
             br#"{"tasks":[],"x":"\u12"}"#,
             br#"{"tasks":[],"x":01}"#,
             br#"{"tasks":[],"x":1.}"#,
@@ -449,7 +457,7 @@ mod tests {
         assert_eq!(skills, ["c"]);
         // A repeated `children` forgets the tasks of the earlier one.
         let h = format!(
-            r#"{{"hierarchy":[{{"children":[{{{T}}},{{{T}}}],"children":[{{"task_id":"u","task":"U","validation_state":"v"}}]}}]}}"#
+            r#"{{"hierarchy":[{{"children":[{{{T}}},{{{T}}}],"children":[{{"task_id":"u","task":"U","validation_state":"validated"}}]}}]}}"#
         );
         let mut out = Scratch::default();
         read_records(h.as_bytes(), &mut out, ErrorKind::InvalidInput).unwrap();
