@@ -69,4 +69,6 @@ statistics (Export.stats(): page bytes aggregated in wasm, ${statsSeconds.toFixe
   distinct              ${stats.distinctTasks} tasks, ${stats.distinctSkills} skills
   weekly hours          ${stats.weeklyHours.total.toFixed(1)} (${stats.weeklyHours.meanPerEmployee.toFixed(1)} per employee)
   top tasks             ${stats.topTasks.map((t) => `${t.task} (${t.employees})`).join(", ")}
-  top skills            ${stats.topSkills.map((s) => `${s.skill} (${s.employees})`).join(", ")}`);
+  top skills            ${stats.topSkills.map((s) => `${s.skill} (${s.employees})`).join(", ")}
+
+next: make dashboard serves the dashboard (www/) on a sandbox of 20,000 employees, in a browser.`);

@@ -1,4 +1,5 @@
 // The package's public names, written once for every runtime entry.
 export {
-  TaskProfilesClient, TaskProfilesError, TaskStats, TaskTaxonomy, toList, toHierarchy, convertPage, clientCredentials,
+  TaskProfilesClient, TaskProfilesError, TaskStats, TaskTaxonomy, toList, toHierarchy, convertPage, formatPage,
+  clientCredentials,
 } from "./api.js";

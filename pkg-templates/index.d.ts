@@ -172,8 +172,13 @@ export declare class Export<R = ListRecord> implements AsyncIterable<R> {
   toCsvStream(options?: CsvOptions): ReadableStream<Uint8Array>;
   /** The export as NDJSON, one record per line; back-pressure and cancellation as `toCsvStream`. */
   toNdjsonStream(): ReadableStream<Uint8Array>;
-  /** Consumes the export, aggregating each page's bytes in wasm; resolves to the summary. */
-  stats(options?: TaskStatsOptions): Promise<StatsSummary>;
+  /**
+   * Consumes the export, aggregating each page's bytes in wasm; resolves to the summary. With
+   * `into`, what the export counted is merged into that TaskStats, also when the export fails:
+   * it then holds exactly the employees before `err.cursor`, so a pass resumed from there with
+   * the same `into` ends with the summary of one whole pass (the summary is `into`'s).
+   */
+  stats(options?: TaskStatsOptions | { into: TaskStats }): Promise<StatsSummary>;
   /**
    * Each page's raw body as bytes, checked in wasm and converted on the way when `convertTo` is
    * given: for workers that pass the export on without looking inside.
@@ -240,6 +245,23 @@ export declare function toHierarchy(records: readonly TaskProfileRecord[], optio
 
 /** A whole page's raw body converted: bytes (or text) in, the converted page's JSON bytes out. */
 export declare function convertPage(body: Uint8Array | ArrayBuffer | string, options: { to: ResponseFormat } & HierarchyOptions & ListOptions): Uint8Array;
+
+/** Options of `formatPage`. */
+export interface FormatPageOptions extends CsvOptions {
+  /** `"csv"`: the rows `toCsvStream()` writes for the page; `"ndjson"`: the lines `toNdjsonStream()` writes. */
+  as: "csv" | "ndjson";
+  /** Start with the CSV header row, as the first bytes of `toCsvStream()` (default `false`; CSV only). */
+  header?: boolean;
+}
+
+/**
+ * One page's raw body as the CSV rows or NDJSON lines the export's streams write for it, so that
+ * formatting every page of an export (the first with `header: true`) gives the stream's bytes
+ * exactly: for work that reads each page once and writes several outputs (for example batches of
+ * a durable export, or downloads of pages kept by a dashboard). A body that is not a page of the
+ * contract is refused with kind `invalid_input`.
+ */
+export declare function formatPage(body: Uint8Array | ArrayBuffer | string, options: FormatPageOptions): Uint8Array;
 
 /** The serialised form of a TaskTaxonomy (versioned; restore with `TaskTaxonomy.fromJSON`). */
 export interface TaskTaxonomyJSON {
@@ -322,13 +344,22 @@ export interface TaskStatsJSON {
 /** Streaming, mergeable aggregates over records, computed in wasm. */
 export declare class TaskStats {
   constructor(options?: TaskStatsOptions);
-  /** Adds one record or an array of records (JS objects, either shape). */
+  /**
+   * Adds one record or an array of records (JS objects, either shape); all or nothing. Values the
+   * contract does not allow (negative hours, an unknown `validation_state`) are refused with kind
+   * `invalid_input`, naming their place.
+   */
   add(records: TaskProfileRecord | readonly TaskProfileRecord[]): this;
-  /** Adds a page's raw body: the fast path, parsed and counted in wasm. */
+  /** Adds a page's raw body: the fast path, parsed and counted in wasm; refused as `add` refuses. */
   addPage(body: Uint8Array | ArrayBuffer | string): this;
-  /** Adds everything `other` counted (other employees, e.g. another worker's shard). */
+  /**
+   * Adds everything `other` counted (other employees, e.g. another worker's shard; `other` may be
+   * this very object). Refused with kind `invalid_input`, nothing changed, when a count would pass
+   * 2^53 - 1 (the largest integer a JS number holds exactly).
+   */
   merge(other: TaskStats): this;
   toJSON(): TaskStatsJSON;
+  /** Reads `toJSON()`'s form; refused (`invalid_input`, naming the place) when it is not one `toJSON` writes, or a count passes 2^53 - 1. */
   static fromJSON(json: TaskStatsJSON | string): TaskStats;
   summary(): StatsSummary;
   /** The tree a treemap or sunburst draws (d3.hierarchy-compatible). */
@@ -358,7 +389,12 @@ export interface ClientCredentialsOptions {
 export declare function clientCredentials(options: ClientCredentialsOptions & ({ region: "eu" | "us" } | { tokenUrl: string; audience: string })): TokenFunction;
 
 export type ErrorKind =
-  | "invalid_params" | "auth" | "rate_limited" | "http" | "network" | "timeout" | "aborted" | "protocol" | "invalid_input";
+  | "invalid_params" | "auth" | "rate_limited" | "http" | "network" | "timeout" | "aborted" | "protocol" | "invalid_input"
+  /**
+   * A fault inside the package (its WebAssembly trapped). The package has restarted it: later
+   * calls work, objects made before refuse with this kind. Please report it.
+   */
+  | "internal";
 
 /** Every error the library throws. Never contains the token. */
 export declare class TaskProfilesError extends Error {

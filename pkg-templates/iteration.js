@@ -6,7 +6,33 @@ import { invalid } from "./errors.js";
 
 /** `[Symbol.asyncIterator]`, `pages()`, `rawPages()` and the streams of `wasm.Export`. */
 export function exportMethods(wasm, taxonomyOption) {
+  const { stats, toArray } = wasm.Export.prototype;
   return {
+    /** Every record, at most `max`; an async function, so that every failure is a rejection. */
+    async toArray(options) {
+      return toArray.call(this, options);
+    },
+
+    /**
+     * The summary of the whole export, aggregated in wasm. With `into` (a TaskStats), what the
+     * export counted is merged into it, also when the export fails: `into` then holds exactly the
+     * employees before `err.cursor`, so a pass resumed from there with the same `into` ends
+     * with the summary of one whole pass.
+     */
+    async stats(options) {
+      const into = options?.into;
+      if (into === undefined) return stats.call(this, options);
+      if (!(into instanceof wasm.TaskStats)) throw invalid("into", "expected a TaskStats");
+      const { into: _, ...rest } = options;
+      if (rest.topN !== undefined) throw invalid("topN", "comes from the TaskStats given as into");
+      try {
+        await stats.call(this, rest);
+      } finally {
+        into.merge(wasm.exportStatsCounted(this));
+      }
+      return into.summary();
+    },
+
     /** Records one at a time, oldest employee first, across all pages. */
     async *[Symbol.asyncIterator]() {
       wasm.exportBegin(this, "records");

@@ -159,3 +159,46 @@ test("CSV: cells a spreadsheet would run as formulas are neutralised, unless esc
   assert.throws(() => exp().toCsvStream({ escapeFormula: false }), (e) => e.kind === "invalid_params" && /^escapeFormula: unknown option/.test(e.message));
   assert.throws(() => exp().toCsvStream({ escapeFormulas: "no" }), (e) => e.kind === "invalid_params" && /^escapeFormulas: expected a boolean/.test(e.message));
 });
+
+test("formatPage: each page formatted once, the first with its header, is the streams' output byte for byte", async () => {
+  const { formatPage } = await import("task-profiles");
+  for (const responseFormat of ["list", "hierarchy"]) {
+    const params = { include: INCLUDE, responseFormat, limit: 37 };
+    const pages = [];
+    for await (const bytes of client().exportTaskProfiles(params).rawPages()) pages.push(bytes);
+    assert.ok(pages.length > 10);
+    const bytes = async (stream) => new Uint8Array(await new Response(stream).arrayBuffer());
+    const concat = (parts) => new Uint8Array(Buffer.concat(parts));
+    const csv = concat(pages.map((p, i) => formatPage(p, { as: "csv", header: i === 0 })));
+    assert.deepEqual(csv, await bytes(client().exportTaskProfiles(params).toCsvStream()));
+    const raw = concat(pages.map((p, i) => formatPage(p, { as: "csv", header: i === 0, escapeFormulas: false })));
+    assert.deepEqual(raw, await bytes(client().exportTaskProfiles(params).toCsvStream({ escapeFormulas: false })));
+    const ndjson = concat(pages.map((p) => formatPage(p, { as: "ndjson" })));
+    assert.deepEqual(ndjson, await bytes(client().exportTaskProfiles(params).toNdjsonStream()));
+    // Text and ArrayBuffer bodies too.
+    assert.deepEqual(formatPage(new TextDecoder().decode(pages[1]), { as: "ndjson" }), formatPage(pages[1].buffer.slice(pages[1].byteOffset, pages[1].byteOffset + pages[1].byteLength), { as: "ndjson" }));
+  }
+});
+
+test("formatPage: options and bodies are checked, naming what is wrong", async () => {
+  const { formatPage } = await import("task-profiles");
+  const page = JSON.stringify({ has_next: false, records: [{ external_id: "e", tasks: [] }] });
+  const invalidParams = (pattern) => (e) => e instanceof TaskProfilesError && e.kind === "invalid_params" && pattern.test(e.message);
+  assert.throws(() => formatPage(page), invalidParams(/^options: expected an object/));
+  assert.throws(() => formatPage(page, {}), invalidParams(/^as: expected "csv" or "ndjson"/));
+  assert.throws(() => formatPage(page, { as: "tsv" }), invalidParams(/^as: expected "csv" or "ndjson"/));
+  assert.throws(() => formatPage(page, { as: "csv", headers: true }), invalidParams(/^headers: unknown option of formatPage/));
+  assert.throws(() => formatPage(page, { as: "csv", header: 1 }), invalidParams(/^header: expected a boolean/));
+  assert.throws(() => formatPage(page, { as: "ndjson", header: true }), invalidParams(/^header: applies to as: "csv" only/));
+  assert.throws(() => formatPage(page, { as: "ndjson", escapeFormulas: false }), invalidParams(/^escapeFormulas: applies to as: "csv" only/));
+  assert.equal(new TextDecoder().decode(formatPage(page, { as: "csv" })), "e,,,,,,,,,\r\n");
+  for (const [body, message] of [
+    ["{", /^page: invalid JSON/],
+    ['{"has_next":false}', /records/],
+    ['{"has_next":false,"records":[{"tasks":[]}]}', /external_id/],
+    [new Uint8Array([0xff, 0xfe]), /UTF-8|invalid JSON/],
+  ]) {
+    assert.throws(() => formatPage(body, { as: "csv" }), (e) => e instanceof TaskProfilesError && e.kind === "invalid_input" && message.test(e.message), String(body));
+  }
+  assert.throws(() => formatPage(42, { as: "csv" }), (e) => e instanceof TaskProfilesError && /^body: /.test(e.message));
+});

@@ -149,3 +149,27 @@ test("aborting mid-export against a slow server stops at once", async () => {
     await slow.stop();
   }
 });
+
+test("stats({ into }): what an aborted pass counted is kept, and the resumed pass completes it exactly", async () => {
+  const { TaskStats } = await import("task-profiles");
+  const whole = await clientFor(clean.url).exportTaskProfiles({ limit: 50 }).stats();
+  const into = new TaskStats();
+  const controller = new AbortController();
+  const first = clientFor(clean.url).exportTaskProfiles({
+    limit: 50, signal: controller.signal,
+    onProgress: (p) => p.pages === 7 && controller.abort(),
+  });
+  const error = await first.stats({ into }).then(() => assert.fail("aborted"), (e) => e);
+  assert.equal(error.kind, "aborted");
+  assert.equal(into.summary().employees, error.records);
+  assert.ok(error.records >= 350 && error.records < EMPLOYEES, `counted ${error.records}`);
+  const summary = await clientFor(clean.url).exportTaskProfiles({ limit: 50, startingAfter: error.cursor }).stats({ into });
+  assert.deepEqual(summary, whole);
+  assert.deepEqual(into.summary(), whole);
+
+  const exp = () => clientFor(clean.url).exportTaskProfiles();
+  await assert.rejects(exp().stats({ into: {} }), (e) => e instanceof TaskProfilesError && e.kind === "invalid_params" && /^into: expected a TaskStats/.test(e.message));
+  await assert.rejects(exp().stats({ into, topN: 3 }), (e) => e.kind === "invalid_params" && /^topN: comes from the TaskStats given as into/.test(e.message));
+  await assert.rejects(exp().stats({ into, top: 3 }), (e) => e.kind === "invalid_params" && /^top: unknown option/.test(e.message));
+  assert.deepEqual(into.summary(), whole, "a refused call changes nothing");
+});
