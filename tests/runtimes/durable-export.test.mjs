@@ -12,7 +12,7 @@ import { readFile, readdir } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 import { TaskProfilesClient, TaskStats } from "task-profiles";
 import {
-  ROOT, SANDBOX_TOKEN, bundleWorkerWithBuiltins, cleanup, makeProject, onCleanup, packPackage, startMiniflare, startSandbox,
+  ROOT, SANDBOX_TOKEN, bundleWorker, cleanup, makeProject, onCleanup, packPackage, startMiniflare, startSandbox,
 } from "./helpers.mjs";
 
 const EXAMPLES = path.join(ROOT, "examples");
@@ -53,7 +53,7 @@ before(async () => {
     }
   }
   const dir = await makeProject("durable-export", tarball, files);
-  modules = await bundleWorkerWithBuiltins(path.join(dir, "examples/durable-export/src/worker.mjs"));
+  ({ modules } = await bundleWorker(path.join(dir, "examples/durable-export/src/worker.mjs")));
 });
 
 after(cleanup);

@@ -196,7 +196,8 @@ export async function pageResult(browser, url, timeoutMs = 30_000) {
 }
 
 /**
- * Bundles a worker as wrangler does: esbuild with the workerd conditions, and every `.wasm`
+ * Bundles a worker as wrangler does: esbuild with the workerd conditions, workerd's built-in
+ * modules (`cloudflare:workers`, which a Workflow imports) left as imports, and every `.wasm`
  * import kept as a separate CompiledWasm module. Returns Miniflare's `modules` and the bundle's
  * inputs relative to the entry's directory (to check which package entry was used).
  */
@@ -217,6 +218,7 @@ export async function bundleWorker(entry) {
     plugins: [{
       name: "compiled-wasm",
       setup(b) {
+        b.onResolve({ filter: /^cloudflare:/ }, (args) => ({ path: args.path, external: true }));
         b.onResolve({ filter: /\.wasm$/ }, (args) => {
           const file = path.resolve(args.resolveDir, args.path);
           const name = path.basename(file);
@@ -285,39 +287,4 @@ export async function localServer(handler) {
   await new Promise((resolve, reject) => server.once("error", reject).listen(0, "127.0.0.1", resolve));
   onCleanup(() => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }));
   return `http://127.0.0.1:${server.address().port}`;
-}
-
-/**
- * `bundleWorker` for a worker that also imports workerd's built-in modules (`cloudflare:workers`,
- * `cloudflare:workflows`: a Workflow does): those stay imports, as wrangler leaves them, and
- * every `.wasm` import is kept as a CompiledWasm module. Returns Miniflare's `modules`.
- */
-export async function bundleWorkerWithBuiltins(entry) {
-  const { build } = await import("esbuild");
-  const wasm = new Map(); // module name -> absolute path
-  const out = await build({
-    entryPoints: [entry],
-    absWorkingDir: path.dirname(entry),
-    bundle: true,
-    write: false,
-    format: "esm",
-    platform: "neutral",
-    target: "es2022",
-    conditions: ["workerd", "worker", "browser"],
-    logLevel: "silent",
-    plugins: [{
-      name: "workerd-builtins-and-compiled-wasm",
-      setup(b) {
-        b.onResolve({ filter: /^cloudflare:/ }, (args) => ({ path: args.path, external: true }));
-        b.onResolve({ filter: /\.wasm$/ }, (args) => {
-          const file = path.resolve(args.resolveDir, args.path);
-          wasm.set(path.basename(file), file);
-          return { path: `./${path.basename(file)}`, external: true };
-        });
-      },
-    }],
-  });
-  const modules = [{ type: "ESModule", path: "worker.mjs", contents: out.outputFiles[0].text }];
-  for (const [name, file] of wasm) modules.push({ type: "CompiledWasm", path: name, contents: await readFile(file) });
-  return modules;
 }
