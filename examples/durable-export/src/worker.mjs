@@ -8,7 +8,7 @@
 //   GET    /exports/:id/export.csv      every row, one header: the parts concatenated
 //   GET    /exports/:id/export.ndjson   every record, one per line
 // Authentication, CORS and upstream credentials are the edge worker's (../../edge-worker/src/).
-import { authorize, corsHeaders, preflight } from "../../edge-worker/src/auth.mjs";
+import { admit, corsHeaders } from "../../edge-worker/src/auth.mjs";
 import { errorResponse } from "../../edge-worker/src/upstream.mjs";
 import { EXPORT_ID } from "./jobs.mjs";
 import { RequestError } from "./request-error.mjs";
@@ -30,10 +30,8 @@ export default {
   async fetch(request, env) {
     const cors = corsHeaders(request, env);
     try {
-      const preflightAnswer = preflight(request, env);
-      if (preflightAnswer) return preflightAnswer;
-      const refused = await authorize(request, env);
-      if (refused) return refused;
+      const stopped = await admit(request, env);
+      if (stopped) return stopped;
 
       const { pathname } = new URL(request.url);
       const found = ROUTES.map(([pattern, methods]) => [pattern.exec(pathname), methods]).find(([match]) => match);

@@ -119,6 +119,14 @@ export function corsHeaders(request, env) {
 }
 
 /**
+ * What every route runs first: the answer to a request that goes no further (a CORS preflight,
+ * or a caller `authorize` refuses), else `null`.
+ */
+export async function admit(request, env) {
+  return preflight(request, env) ?? (await authorize(request, env));
+}
+
+/**
  * The answer to an `OPTIONS` request (a CORS preflight), else `null`: 204 with the allowed methods
  * and headers for an origin in `CORS_ORIGINS`, 403 otherwise. Preflights carry no credentials.
  */

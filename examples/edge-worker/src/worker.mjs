@@ -5,7 +5,7 @@
 //   POST /api/export/employees/task_profiles   the export endpoint itself, for browser dashboards
 // Every route authenticates its caller first (auth.mjs); upstream credentials come from the
 // worker's environment (upstream.mjs, wrangler.toml and README.md).
-import { authorize, corsHeaders, preflight } from "./auth.mjs";
+import { admit, corsHeaders } from "./auth.mjs";
 import { exportCsv, exportNdjson, exportStats } from "./export-routes.mjs";
 import { PROXY_PATH, proxyExport } from "./proxy.mjs";
 import { errorResponse } from "./upstream.mjs";
@@ -22,10 +22,8 @@ export default {
   async fetch(request, env) {
     const cors = corsHeaders(request, env);
     try {
-      const preflightAnswer = preflight(request, env);
-      if (preflightAnswer) return preflightAnswer;
-      const refused = await authorize(request, env);
-      if (refused) return refused;
+      const stopped = await admit(request, env);
+      if (stopped) return stopped;
 
       const { pathname } = new URL(request.url);
       const route = Object.hasOwn(ROUTES, pathname) ? ROUTES[pathname] : undefined;
